@@ -1,0 +1,246 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import YAML, { LineCounter, isScalar, type Document, type Scalar } from 'yaml';
+import { InputError, type SourcePosition } from '../types.js';
+
+/**
+ * How positions inside one YAML text map to positions in the file on disk. For a file it is the
+ * identity; for YAML or redis.conf embedded in a string (Argo CD `helm.values`, a ConfigMap's
+ * `redis.conf`) it maps into the string's lines inside the outer file.
+ */
+export interface DocContext {
+  file: string;
+  /** the YAML source text this context's offsets refer to */
+  text: string;
+  /** 0-based offset in `text` -> 1-based line and column in `file` */
+  locate(offset: number): { line: number; col: number };
+  /** yamlPath of this text's root inside the file (e.g. `spec.source.helm.values`), [] for a file */
+  pathPrefix: readonly (string | number)[];
+}
+
+/** One YAML document of an input, with positions. `index` counts documents in the file from 0. */
+export interface LoadedDocument {
+  file: string;
+  index: number;
+  doc: Document.Parsed;
+  ctx: DocContext;
+}
+
+/** The documents read from all inputs, and the inputs that could not be read (exit 2). */
+export interface LoadResult {
+  documents: LoadedDocument[];
+  errors: InputError[];
+  /** files read, for the summary */
+  files: string[];
+}
+
+/** yaml parse options: YAML 1.2 core schema, unique keys (Helm and kubectl reject duplicates), no merge-key surprises. */
+const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
+
+/** Build a DocContext for a whole file's text. */
+export function fileContext(file: string, text: string, lineCounter: LineCounter): DocContext {
+  return {
+    file,
+    text,
+    locate(offset) {
+      const p = lineCounter.linePos(offset);
+      return { line: p.line, col: p.col };
+    },
+    pathPrefix: [],
+  };
+}
+
+/** Strip a UTF-8 byte order mark, which `yaml` would otherwise report as content. */
+function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+/**
+ * Parse a YAML (or JSON) text into documents with positions.
+ * A document with a syntax error yields an InputError at the error's line and column instead;
+ * the other documents of the file are still returned. Never throws.
+ * @param text file content
+ * @param file path used in positions and messages
+ */
+export function parseText(text: string, file: string): { documents: LoadedDocument[]; errors: InputError[] } {
+  const source = stripBom(text);
+  const lineCounter = new LineCounter();
+  const ctx = fileContext(file, source, lineCounter);
+  const documents: LoadedDocument[] = [];
+  const errors: InputError[] = [];
+  let parsed: Document.Parsed[];
+  try {
+    parsed = YAML.parseAllDocuments(source, { ...PARSE_OPTIONS, lineCounter }) as Document.Parsed[];
+  } catch (e) {
+    errors.push(new InputError(`cannot parse YAML: ${(e as Error).message}`, filePos(file, 1, 1)));
+    return { documents, errors };
+  }
+  if (!Array.isArray(parsed)) parsed = [parsed];
+  parsed.forEach((doc, index) => {
+    const err = doc.errors[0];
+    if (err) {
+      const at = err.linePos?.[0] ?? { line: 1, col: 1 };
+      const firstLine = err.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
+      errors.push(new InputError(`invalid YAML: ${firstLine}`, filePos(file, at.line, at.col)));
+      return;
+    }
+    documents.push({ file, index, doc, ctx });
+  });
+  return { documents, errors };
+}
+
+/** A one-character position at line/col of file (for errors with no node). */
+export function filePos(file: string, line: number, column: number, yamlPath = ''): SourcePosition {
+  return { file, line, column, endLine: line, endColumn: column, yamlPath };
+}
+
+const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+const SKIP_DIRS = new Set(['.git', 'node_modules']);
+
+/** Recursively list `.yaml`/`.yml`/`.json` files under dir, sorted, skipping `.git` and `node_modules`. */
+async function walk(dir: string, out: string[]): Promise<void> {
+  const entries = await fs.readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name)) await walk(p, out);
+    } else if (EXTENSIONS.has(path.extname(e.name).toLowerCase())) {
+      out.push(p);
+    }
+  }
+}
+
+/**
+ * Read inputs: files (any extension when named explicitly), directories (recursive), `-` for stdin.
+ * Unreadable paths and unparseable documents become InputErrors; nothing throws.
+ * @param readStdin reads all of standard input (injected for tests)
+ */
+export async function loadPaths(paths: string[], readStdin: () => Promise<string> = readAllStdin): Promise<LoadResult> {
+  const result: LoadResult = { documents: [], errors: [], files: [] };
+  const add = (text: string, file: string) => {
+    const r = parseText(text, file);
+    result.documents.push(...r.documents);
+    result.errors.push(...r.errors);
+    result.files.push(file);
+  };
+  for (const p of paths) {
+    if (p === '-') {
+      add(await readStdin(), '<stdin>');
+      continue;
+    }
+    let files: string[];
+    try {
+      const st = await fs.stat(p);
+      files = [];
+      if (st.isDirectory()) await walk(p, files);
+      else files.push(p);
+    } catch (e) {
+      result.errors.push(new InputError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, filePos(p, 1, 1)));
+      continue;
+    }
+    for (const f of files) {
+      let buf: Buffer;
+      try {
+        buf = await fs.readFile(f);
+      } catch (e) {
+        result.errors.push(new InputError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, filePos(f, 1, 1)));
+        continue;
+      }
+      if (buf.includes(0)) {
+        result.errors.push(new InputError(`${f} is a binary file, not YAML`, filePos(f, 1, 1)));
+        continue;
+      }
+      add(buf.toString('utf8'), f);
+    }
+  }
+  return result;
+}
+
+async function readAllStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/**
+ * A DocContext for text embedded in a YAML string scalar (Argo CD `helm.values`, a ConfigMap's
+ * `redis.conf`, a chart's `commonConfiguration`): offsets in the string map to the file.
+ * Exact for literal block scalars (`|`, the usual style); for other styles each inner line maps
+ * to the first source line containing its text, else to the scalar's start.
+ * @param scalar the string node (from a parsed document of `outer`)
+ * @param outer the context of the document holding the scalar
+ * @param pathPrefix yamlPath of the scalar
+ */
+export function embeddedContext(scalar: Scalar, outer: DocContext, pathPrefix: readonly (string | number)[]): DocContext {
+  const text = String(scalar.value ?? '');
+  const inner = new LineCounter();
+  // feed the line starts of the embedded text to the counter
+  let at = 0;
+  inner.addNewLine(0);
+  while ((at = text.indexOf('\n', at)) !== -1) inner.addNewLine(++at);
+  const [start, end] = scalar.range ?? [0, 0, 0];
+  const startPos = outer.locate(start);
+  const srcLines = outer.text.slice(start, end).split('\n');
+  const textLines = text.split('\n');
+  let lineMap: (innerLine: number, innerCol: number) => { line: number; col: number };
+  if (scalar.type === 'BLOCK_LITERAL' || scalar.type === 'BLOCK_FOLDED') {
+    // header line holds `|`/`>`; content lines follow, indented. Find the indentation of the first non-empty content line.
+    const contentLines = srcLines.slice(1);
+    const firstContent = contentLines.find((l) => l.trim() !== '') ?? '';
+    const indent = firstContent.length - firstContent.trimStart().length;
+    if (scalar.type === 'BLOCK_LITERAL') {
+      lineMap = (l, c) => ({ line: startPos.line + l, col: indent + c });
+    } else {
+      lineMap = searchMap(contentLines, textLines, startPos.line + 1, startPos);
+    }
+  } else if (!text.includes('\n')) {
+    const quote = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE' ? 1 : 0;
+    lineMap = (_l, c) => ({ line: startPos.line, col: startPos.col + quote + c - 1 });
+  } else {
+    lineMap = searchMap(srcLines, textLines, startPos.line, startPos);
+  }
+  return {
+    file: outer.file,
+    text,
+    locate(offset) {
+      const p = inner.linePos(offset);
+      return lineMap(p.line, p.col);
+    },
+    pathPrefix,
+  };
+}
+
+/** Map each embedded line to the first later source line that contains its trimmed text. */
+function searchMap(
+  srcLines: string[],
+  textLines: string[],
+  firstSrcLine: number,
+  fallback: { line: number; col: number },
+): (l: number, c: number) => { line: number; col: number } {
+  const found: Array<{ line: number; col: number } | undefined> = [];
+  let from = 0;
+  for (const t of textLines) {
+    const needle = t.trim();
+    if (!needle) {
+      found.push(undefined);
+      continue;
+    }
+    const i = srcLines.findIndex((s, k) => k >= from && s.includes(needle));
+    if (i === -1) {
+      found.push(undefined);
+      continue;
+    }
+    found.push({ line: firstSrcLine + i, col: srcLines[i].indexOf(needle) + 1 - (t.length - t.trimStart().length) });
+    from = i;
+  }
+  return (l, c) => {
+    const f = found[l - 1];
+    return f ? { line: f.line, col: f.col + c - 1 } : fallback;
+  };
+}
+
+/** True when the node is a string scalar (a candidate for embedded YAML or redis.conf). */
+export function isStringScalar(node: unknown): node is Scalar<string> {
+  return isScalar(node) && typeof node.value === 'string';
+}

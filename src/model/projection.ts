@@ -1,0 +1,320 @@
+import { AUTO_REWRITE_DISABLED, aofCycle, aofLayoutFor, type AofCycle } from './aof.js';
+import { requireNonNegative } from './check.js';
+import { childLifetimeSeconds, forkHappens, forkMemory } from './fork-memory.js';
+import { shutdownSaveSeconds, startupLoadSeconds } from './load-time.js';
+import { resolveParams, type ModelParams } from './params.js';
+import { estimateRdbBytes, rdbFilesOnVolume, type Role } from './rdb.js';
+import { formatQuantity, recommendedVolumeBytes } from './volume.js';
+
+/** Where the dataset size comes from, most trusted first. */
+export type DatasetBasis = 'workload' | 'maxmemory' | 'memory-limit' | 'unknown';
+
+/**
+ * Everything the model needs, as plain numbers (bytes, bytes/second, seconds).
+ * Redis memory units ("1gb") are binary: parse them to bytes before calling.
+ */
+export interface ProjectionInput {
+  redisVersion: { major: number; minor: number };
+  role: Role;
+  /** Size of the data volume (`dir`), bytes; null when unknown or absent. */
+  volumeBytes: number | null;
+  /** maxmemory, bytes; null or 0 = unset. */
+  maxmemoryBytes: number | null;
+  /** Container memory limit, bytes; null = none. */
+  memoryLimitBytes: number | null;
+  aof: {
+    /** appendonly */
+    enabled: boolean;
+    /** auto-aof-rewrite-percentage (integer, 0 disables auto-rewrite) */
+    rewritePercentage: number;
+    /** auto-aof-rewrite-min-size, bytes */
+    rewriteMinSizeBytes: number;
+    /** aof-use-rdb-preamble */
+    useRdbPreamble: boolean;
+  };
+  /** `save` points; empty for `save ""`. */
+  rdb: { savePoints: Array<{ seconds: number; changes: number }> };
+  /** Replicas are attached to this instance (full syncs fork). */
+  hasReplicas: boolean;
+  /** repl-diskless-sync */
+  replDisklessSync: boolean;
+  /** Measured workload; each member optional. */
+  workload?: {
+    /** In-memory dataset, bytes (e.g. INFO memory used_memory_dataset). */
+    datasetBytes?: number;
+    /** Size of dump.rdb / an RDB-format BASE, bytes. */
+    rdbBytes?: number;
+    /** Bytes appended to the AOF per second (INFO persistence aof_current_size growth). */
+    writeRateBytesPerSec?: number;
+  };
+  /** Overrides of {@link ModelParams}. */
+  params?: Partial<ModelParams>;
+}
+
+/** Disk side of the projection; bytes unless named otherwise. */
+export interface DiskProjection {
+  volumeBytes: number | null;
+  aofEnabled: boolean;
+  /** AOF size that starts an automatic rewrite; null when AOF is off, auto-rewrite is disabled or the dataset is unknown. */
+  rewriteTriggerBytes: number | null;
+  /** aof_rewrite_base_size after a rewrite (new BASE + bytes written during it); null when AOF is off or unknown. */
+  baseAfterRewriteBytes: number | null;
+  /** Bytes appended to the AOF while one fork child runs; 0 without a write rate, null when AOF is off or unknown. */
+  rewriteWriteBytes: number | null;
+  /** dump.rdb lives on the volume (save points, replica, or disk-based full sync). */
+  dumpRdbPresent: boolean;
+  /** Steady-state peak of everything on the volume; null when unbounded (auto-rewrite off) or unknown. */
+  peakBytes: number | null;
+  /** peakBytes / (1 − headroomFraction) rounded up to a whole Mi; null when peakBytes is null. */
+  recommendedVolumeBytes: number | null;
+  /** recommendedVolumeBytes as a Kubernetes quantity ("720Mi", "1.25Gi"); null when unknown. */
+  recommendedVolume: string | null;
+  /**
+   * true when the AOF is never rewritten automatically, not even the first time, so it grows until
+   * the volume is full: auto-aof-rewrite-percentage 0, or volume <= auto-aof-rewrite-min-size (the
+   * AOF must exceed min-size). false when AOF is off; null when the volume is unknown.
+   * A later trigger that no longer fits next to dump.rdb and the new BASE shows as peakBytes > volume.
+   */
+  rewriteUnreachable: boolean | null;
+  /**
+   * Seconds for the AOF to grow from its post-rewrite size until the volume (minus dump.rdb) is full,
+   * if no further rewrite succeeds. null without a positive write rate, a volume, AOF, or a dataset.
+   */
+  timeToFullSeconds: number | null;
+}
+
+/** Memory side of the projection; bytes. */
+export interface MemoryProjection {
+  forkHappens: boolean;
+  /** Dataset + process overhead. */
+  usedBytes: number | null;
+  cowBytes: number | null;
+  /** Memory charged to the container at the worst fork moment (usedBytes when no fork). */
+  forkPeakBytes: number | null;
+  limitBytes: number | null;
+  maxmemoryBytes: number | null;
+}
+
+/** Result of {@link project}. Numbers are null when unknown, never NaN. */
+export interface Projection {
+  dataset: { bytes: number | null; basis: DatasetBasis };
+  rdbBytes: number | null;
+  disk: DiskProjection;
+  memory: MemoryProjection;
+  /** Worst-case start-up load time, seconds. */
+  loadSeconds: number | null;
+  /** Blocking SAVE at SIGTERM, seconds (0 without save points). */
+  shutdownSaveSeconds: number | null;
+  /** Plain-words assumptions behind the numbers, in model order. */
+  assumptions: string[];
+}
+
+/**
+ * Dataset size and its basis: workload.datasetBytes, else maxmemory (Redis evicts or rejects
+ * writes above it: performEvictions in evict.c via processCommand), else the container limit
+ * (the kernel OOM-kills above it), else unknown.
+ *
+ * @param input projection input (already validated)
+ * @throws never
+ */
+export function resolveDataset(input: ProjectionInput): { bytes: number | null; basis: DatasetBasis; assumptions: string[] } {
+  const fromWorkload = input.workload?.datasetBytes;
+  if (fromWorkload !== undefined) {
+    return { bytes: fromWorkload, basis: 'workload', assumptions: [`dataset taken from the workload: ${formatQuantity(fromWorkload)}`] };
+  }
+  if (input.maxmemoryBytes) {
+    return {
+      bytes: input.maxmemoryBytes,
+      basis: 'maxmemory',
+      assumptions: [`no workload given: dataset bounded by maxmemory ${formatQuantity(input.maxmemoryBytes)}`],
+    };
+  }
+  if (input.memoryLimitBytes) {
+    return {
+      bytes: input.memoryLimitBytes,
+      basis: 'memory-limit',
+      assumptions: [`no workload and no maxmemory: dataset bounded by the container memory limit ${formatQuantity(input.memoryLimitBytes)}`],
+    };
+  }
+  return {
+    bytes: null,
+    basis: 'unknown',
+    assumptions: ['no workload, maxmemory or memory limit: dataset size unknown, size-dependent results are null'],
+  };
+}
+
+function validate(input: ProjectionInput): void {
+  const { major, minor } = input.redisVersion;
+  if (!Number.isInteger(major) || major < 0 || !Number.isInteger(minor) || minor < 0) {
+    throw new RangeError(`redisVersion must be non-negative integers, got ${major}.${minor}`);
+  }
+  const optional: Array<[string, number | null | undefined]> = [
+    ['volumeBytes', input.volumeBytes],
+    ['maxmemoryBytes', input.maxmemoryBytes],
+    ['memoryLimitBytes', input.memoryLimitBytes],
+    ['workload.datasetBytes', input.workload?.datasetBytes],
+    ['workload.rdbBytes', input.workload?.rdbBytes],
+    ['workload.writeRateBytesPerSec', input.workload?.writeRateBytesPerSec],
+  ];
+  for (const [name, value] of optional) if (value !== null && value !== undefined) requireNonNegative(name, value);
+  requireNonNegative('aof.rewriteMinSizeBytes', input.aof.rewriteMinSizeBytes);
+  if (!Number.isInteger(input.aof.rewritePercentage) || input.aof.rewritePercentage < 0) {
+    throw new RangeError(`aof.rewritePercentage must be an integer >= 0, got ${input.aof.rewritePercentage}`);
+  }
+}
+
+/**
+ * The AOF can never be rewritten automatically (see {@link DiskProjection.rewriteUnreachable}):
+ * serverCron needs aof_current_size > min-size, which a volume of at most min-size bytes cannot hold.
+ */
+function isRewriteUnreachable(input: ProjectionInput): boolean | null {
+  if (!input.aof.enabled) return false;
+  if (input.aof.rewritePercentage === 0) return true;
+  return input.volumeBytes === null ? null : input.volumeBytes <= input.aof.rewriteMinSizeBytes;
+}
+
+/**
+ * Projects disk, memory and timing of a Redis deployment from its configuration and, when
+ * known, its workload. Pure: no I/O, same input → same output.
+ *
+ * Disk peak (bytes), with S = AOF size when the rewrite forks, E = rewrite extra bytes
+ * (aofCycle), Dump = dump.rdb, Tmp = the temp file that replaces it:
+ *   AOF on:  S + Dump + max(E, Tmp) — BGSAVE and BGREWRITEAOF never run together (hasActiveChildProcess
+ *            in rdbSaveBackground / rewriteAppendOnlyFileBackground), so the RDB temp file and the
+ *            rewrite's new files never coexist, but dump.rdb sits next to the AOF all the time;
+ *   AOF off: Dump + Tmp.
+ * See docs/model.md for every formula and its Redis source.
+ *
+ * @param input configuration, optional workload and parameter overrides
+ * @returns the projection; unknown numbers are null
+ * @throws RangeError on negative/non-finite sizes, a non-integer rewrite percentage, a bad version
+ *   or invalid params (see resolveParams)
+ */
+export function project(input: ProjectionInput): Projection {
+  validate(input);
+  const params = resolveParams(input.params);
+  const assumptions: string[] = [];
+  if (input.redisVersion.major < 6) {
+    assumptions.push(`Redis ${input.redisVersion.major}.x is outside the verified range 6.x–8.x; modelled like 6.x`);
+  }
+
+  const dataset = resolveDataset(input);
+  const rdb = estimateRdbBytes(dataset.bytes, input.workload?.rdbBytes, params.rdbToMemoryRatio);
+  const savePointCount = input.rdb.savePoints.length;
+  const rdbFiles = rdbFilesOnVolume(
+    { savePointCount, role: input.role, hasReplicas: input.hasReplicas, replDisklessSync: input.replDisklessSync },
+    rdb.bytes,
+  );
+  assumptions.push(...dataset.assumptions, ...rdb.assumptions, ...rdbFiles.assumptions);
+
+  const aof = input.aof;
+  const layout = aofLayoutFor(input.redisVersion.major);
+  const rate = input.workload?.writeRateBytesPerSec ?? null;
+  // BASE is RDB-format with the preamble; in command form it is sized as the larger of RDB and dataset.
+  const baseBytes =
+    rdb.bytes === null ? null : aof.useRdbPreamble ? rdb.bytes : Math.max(rdb.bytes, dataset.bytes ?? 0);
+  const childWriteBytes = aof.enabled ? baseBytes : rdb.bytes;
+  const childSeconds =
+    childWriteBytes === null ? null : childLifetimeSeconds(childWriteBytes, params.forkChildThroughputBytesPerSec);
+  const w = childSeconds === null ? null : rate === null ? 0 : Math.ceil(rate * childSeconds);
+
+  let cycle: AofCycle | null = null;
+  if (aof.enabled) {
+    if (rate === null) assumptions.push('no write rate given: bytes written during a rewrite not counted');
+    if (!aof.useRdbPreamble) {
+      assumptions.push('aof-use-rdb-preamble no: BASE is in command form, sized as the larger of the RDB and the dataset');
+    }
+    if (baseBytes !== null && w !== null) {
+      const otherForks = savePointCount > 0 || input.hasReplicas;
+      cycle = aofCycle({
+        layout,
+        baseBytes,
+        rewriteWriteBytes: w,
+        delayedStartBytes: otherForks ? w : 0,
+        percentage: aof.rewritePercentage,
+        minSizeBytes: aof.rewriteMinSizeBytes,
+      });
+      assumptions.push(...cycle.assumptions);
+    } else if (aof.rewritePercentage === 0) {
+      assumptions.push(AUTO_REWRITE_DISABLED);
+    }
+  }
+
+  const { dumpBytes, tempBytes } = rdbFiles;
+  const rewriteStart = cycle?.rewriteStartBytes ?? null;
+  let peakBytes: number | null = null;
+  if (dumpBytes !== null && tempBytes !== null) {
+    if (!aof.enabled) peakBytes = dumpBytes + tempBytes;
+    else if (cycle !== null && rewriteStart !== null) {
+      peakBytes = rewriteStart + dumpBytes + Math.max(cycle.rewriteExtraBytes, tempBytes);
+    }
+  }
+  const recommended = peakBytes === null ? null : recommendedVolumeBytes(peakBytes, params.headroomFraction);
+
+  const freeForAof =
+    input.volumeBytes === null || cycle === null || dumpBytes === null
+      ? null
+      : Math.max(0, input.volumeBytes - dumpBytes - cycle.baseAfterRewriteBytes);
+  const timeToFullSeconds = freeForAof === null || rate === null || rate === 0 ? null : freeForAof / rate;
+
+  const forks = forkHappens({ aofEnabled: aof.enabled, savePointCount, hasReplicas: input.hasReplicas });
+  const memory =
+    dataset.bytes === null || childSeconds === null || w === null
+      ? null
+      : forkMemory({
+          forks,
+          datasetBytes: dataset.bytes,
+          childSeconds,
+          writeRateBytesPerSec: rate,
+          rewriteBufferBytes: aof.enabled && layout === 'single-file' ? w : 0,
+          params,
+        });
+  if (memory) assumptions.push(...memory.assumptions);
+
+  const loadKnown = aof.enabled ? baseBytes !== null && w !== null : dumpBytes !== null;
+  const load = loadKnown
+    ? startupLoadSeconds(
+        {
+          aofEnabled: aof.enabled,
+          useRdbPreamble: aof.useRdbPreamble,
+          baseBytes: baseBytes ?? 0,
+          // Largest AOF at start-up: a crash at the end of a rewrite leaves the old files plus w new bytes.
+          maxAofBytes: rewriteStart === null ? null : rewriteStart + (w ?? 0),
+          rdbFileBytes: dumpBytes ?? 0,
+        },
+        params,
+      )
+    : null;
+  const shutdown = shutdownSaveSeconds(savePointCount, rdb.bytes, params);
+  if (load) assumptions.push(...load.assumptions);
+  assumptions.push(...shutdown.assumptions);
+
+  return {
+    dataset: { bytes: dataset.bytes, basis: dataset.basis },
+    rdbBytes: rdb.bytes,
+    disk: {
+      volumeBytes: input.volumeBytes,
+      aofEnabled: aof.enabled,
+      rewriteTriggerBytes: cycle?.rewriteTriggerBytes ?? null,
+      baseAfterRewriteBytes: cycle?.baseAfterRewriteBytes ?? null,
+      rewriteWriteBytes: aof.enabled ? w : null,
+      dumpRdbPresent: rdbFiles.dumpPresent,
+      peakBytes,
+      recommendedVolumeBytes: recommended,
+      recommendedVolume: recommended === null ? null : formatQuantity(recommended),
+      rewriteUnreachable: isRewriteUnreachable(input),
+      timeToFullSeconds,
+    },
+    memory: {
+      forkHappens: forks,
+      usedBytes: memory?.usedBytes ?? null,
+      cowBytes: memory?.cowBytes ?? null,
+      forkPeakBytes: memory?.forkPeakBytes ?? null,
+      limitBytes: input.memoryLimitBytes || null,
+      maxmemoryBytes: input.maxmemoryBytes || null,
+    },
+    loadSeconds: load?.seconds ?? null,
+    shutdownSaveSeconds: shutdown.seconds,
+    assumptions,
+  };
+}

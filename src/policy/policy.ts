@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { parseText } from '../load/documents.js';
+import { YamlVNode } from '../load/vnode.js';
+import type { ModelParams } from '../model/params.js';
+import { InputError, type Severity } from '../types.js';
+
+/** One rule's policy: severity (or off), texts and thresholds. */
+export interface RulePolicy {
+  severity: Severity | 'off';
+  description?: string;
+  remediation?: string;
+  incident?: string;
+  params?: Record<string, unknown>;
+}
+
+/** A validated policy (policies/default.yaml shape, see policies/schema.json). */
+export interface Policy {
+  rules: Record<string, RulePolicy>;
+  model: Partial<ModelParams>;
+}
+
+const DEFAULT_POLICY_URL = new URL('../../policies/default.yaml', import.meta.url);
+const SCHEMA_URL = new URL('../../policies/schema.json', import.meta.url);
+
+let validator: ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string }> | null };
+
+/**
+ * Read and validate a policy file against policies/schema.json (ajv).
+ * @param file path of the policy YAML; the bundled policies/default.yaml when omitted
+ * @throws InputError with the file, line and column of the first invalid node
+ */
+export function loadPolicy(file: string = fileURLToPath(DEFAULT_POLICY_URL)): Policy {
+  const text = readFileSync(file, 'utf8');
+  const { documents, errors } = parseText(text, file);
+  if (errors.length) throw errors[0];
+  const doc = documents[0];
+  if (!doc) throw new InputError(`policy ${file} is empty`, { file, line: 1, column: 1, endLine: 1, endColumn: 1, yamlPath: '' });
+  const root = YamlVNode.root(doc.doc, doc.ctx);
+  const data = root.value();
+  validator ??= new Ajv({ allErrors: false, strict: true }).compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')));
+  if (!validator(data)) {
+    const err = validator.errors?.[0];
+    const path = (err?.instancePath ?? '').split('/').filter(Boolean);
+    let node: YamlVNode = root;
+    for (const p of path) node = node.child(p.replace(/~1/g, '/').replace(/~0/g, '~'));
+    throw new InputError(`invalid policy: ${path.join('.') || '(root)'} ${err?.message ?? 'is invalid'}`, node.pos());
+  }
+  const policy = data as { rules: Record<string, RulePolicy>; model?: Partial<ModelParams> };
+  return { rules: policy.rules, model: policy.model ?? {} };
+}

@@ -1,0 +1,25 @@
+import { appendfsyncPolicy, aofLoadTruncatedOff } from './config.js';
+import { aofDiskHeadroom, aofRewriteUnreachable, persistenceEphemeral } from './disk.js';
+import { forkMemoryHeadroom, maxmemoryUnset, memoryLimitMissing } from './memory.js';
+import { dataVolumeFsGroup, livenessKillsLoading, shutdownGraceTooShort } from './pod.js';
+import type { Rule } from './rule.js';
+import { replicasFailover } from './topology.js';
+
+/** Every deployment rule, in report order. Source-level ids (unresolved-values, values-key-ignored, invalid-yaml) come from src/sources and src/load. */
+export const RULES: readonly Rule[] = [
+  aofRewriteUnreachable,
+  aofDiskHeadroom,
+  forkMemoryHeadroom,
+  maxmemoryUnset,
+  memoryLimitMissing,
+  dataVolumeFsGroup,
+  appendfsyncPolicy,
+  persistenceEphemeral,
+  replicasFailover,
+  aofLoadTruncatedOff,
+  livenessKillsLoading,
+  shutdownGraceTooShort,
+];
+
+/** Ids reported by the sources and the loader rather than by a Rule. */
+export const SOURCE_RULE_IDS = ['unresolved-values', 'values-key-ignored', 'invalid-yaml'] as const;

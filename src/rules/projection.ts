@@ -1,0 +1,38 @@
+import type { ModelParams } from '../model/params.js';
+import { project, type Projection, type ProjectionInput } from '../model/projection.js';
+import type { RedisDeployment } from '../types.js';
+import { UNKNOWN_REDIS_MAJOR, confBool, confBytes, confNumber, confSavePoints, confValue } from '../sources/redis-defaults.js';
+
+/** The model's input for a deployment role: its effective config, volume, limit and workload. */
+export function projectionInput(dep: RedisDeployment, params: Partial<ModelParams>): ProjectionInput {
+  const v = dep.redisVersion.value;
+  const pct = confNumber(dep, 'auto-aof-rewrite-percentage').value;
+  const volumeBytes = dep.volume.size?.value ?? null;
+  return {
+    redisVersion: v ? { major: v.major, minor: v.minor } : { major: UNKNOWN_REDIS_MAJOR, minor: 0 },
+    role: dep.role === 'replica' ? 'replica' : dep.role === 'standalone' ? 'standalone' : 'master',
+    volumeBytes: dep.volume.kind === 'none' ? null : volumeBytes,
+    maxmemoryBytes: confBytes(dep, 'maxmemory').value || null,
+    memoryLimitBytes: dep.memoryLimit.value,
+    aof: {
+      enabled: confBool(dep, 'appendonly').value,
+      rewritePercentage: pct !== null && Number.isInteger(pct) && pct >= 0 ? pct : 100,
+      rewriteMinSizeBytes: confBytes(dep, 'auto-aof-rewrite-min-size').value ?? 64 * 1024 * 1024,
+      useRdbPreamble: confValue(dep, 'aof-use-rdb-preamble').value.toLowerCase() !== 'no',
+    },
+    rdb: { savePoints: confSavePoints(dep).value },
+    hasReplicas: dep.replicaCount.value > 0,
+    replDisklessSync: confBool(dep, 'repl-diskless-sync').value,
+    workload: {
+      datasetBytes: dep.workload.datasetBytes?.value,
+      rdbBytes: dep.workload.rdbBytes?.value,
+      writeRateBytesPerSec: dep.workload.writeRateBytesPerSec?.value,
+    },
+    params,
+  };
+}
+
+/** Project a deployment role (see src/model/projection.ts). */
+export function projectDeployment(dep: RedisDeployment, params: Partial<ModelParams>): Projection {
+  return project(projectionInput(dep, params));
+}

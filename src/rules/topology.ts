@@ -1,0 +1,45 @@
+import { originLabel, originPosition } from '../types.js';
+import { persistenceOn } from './disk.js';
+import type { Rule } from './rule.js';
+
+/**
+ * replicas-failover: a persistent Redis with no failover (no Sentinel, no cluster) or fewer than
+ * 2 replicas, and replicas of a master that does not persist: a master restarted empty is
+ * replicated as empty, wiping the replicas (redis.io "Safety of replication when master has
+ * persistence turned off").
+ */
+export const replicasFailover: Rule = {
+  id: 'replicas-failover',
+  needsWorkload: true,
+  check({ dep }) {
+    if (dep.role === 'replica') {
+      if (dep.masterPersistent !== false) return [];
+      return [
+        {
+          message: `replicas of a master without persistence: a master restarted empty wipes its ${dep.replicas.value} replica(s) on the next sync; persist the master or disable its automatic restart`,
+          pos: originPosition(dep.replicas.origin),
+        },
+      ];
+    }
+    if (!persistenceOn(dep) || dep.volume.kind !== 'pvc') return [];
+    if (dep.failover.value === 'none') {
+      const who = dep.role === 'master' ? `a master with ${dep.replicaCount.value} replica(s) and no Sentinel` : `a single Redis (replicas ${dep.replicas.value}${originLabel(dep.replicas.origin)})`;
+      return [
+        {
+          message: `${who} has no failover: one pod restart or node loss is an outage; enable Sentinel (sentinel.enabled) with at least 2 replicas`,
+          pos: originPosition(dep.failover.origin),
+        },
+      ];
+    }
+    const nodes = dep.role === 'sentinel-node' ? dep.replicas.value : dep.replicaCount.value;
+    if (nodes < 2) {
+      return [
+        {
+          message: `${dep.failover.value} failover with ${nodes} node(s)${originLabel(dep.replicas.origin)}: nothing to fail over to; run at least 2 (3 for a Sentinel quorum)`,
+          pos: originPosition(dep.replicas.origin),
+        },
+      ];
+    }
+    return [];
+  },
+};

@@ -1,0 +1,334 @@
+import { embeddedContext, type DocContext } from '../load/documents.js';
+import { LayeredVNode, ObjectVNode, YamlVNode, asBool, asNumber, asString, at, type VNode } from '../load/vnode.js';
+import type { ConfigDirective, DataVolume, ObjectRef, Origin, RedisConfig, RedisDeployment, RedisRole, Setting, SourcePosition, WorkloadInput } from '../types.js';
+import { findingObject, probeTiming, quantityValue, type SourceFinding, type SourceResult } from './common.js';
+import { applyDirectives, parseRedisConf, parseServerArgs } from './redis-conf.js';
+import {
+  LATEST_KNOWN_MAJOR,
+  bitnamiDefaults,
+  configLayers,
+  knownTopLevelKeys,
+  redisVersionForChart,
+  resourcesPresetMemoryLimit,
+} from './bitnami-chart.js';
+
+/** Input to the Bitnami `redis` chart adapter: the user's values layers and where they came from. */
+export interface BitnamiInput {
+  /** user values, lowest precedence first (values files, then inline values, then parameters); roots of the chart's values */
+  layers: VNode[];
+  object: ObjectRef;
+  /** chart version as written (`19.5.1`, `17.x`, `>=18 <19`); undefined when unknown */
+  chartVersion?: string;
+  /** where the chart version is stated (for the unresolved notice) */
+  chartVersionPos?: SourcePosition;
+  /** adapter name for RedisDeployment.source */
+  source: string;
+  /** anchor for defaults when no user layer has a closer node (e.g. `spec.values` or the object) */
+  anchor: SourcePosition;
+  workload: WorkloadInput;
+}
+
+/** The role keys of the chart and the RedisDeployment role they become. */
+interface RoleSpec {
+  key: 'master' | 'replica';
+  role: RedisRole;
+}
+
+/**
+ * Turn Bitnami `redis` chart values into one RedisDeployment per role the chart deploys
+ * (templates/master/application.yaml, templates/replicas/statefulset.yaml; with
+ * `sentinel.enabled` the replicas StatefulSet runs redis + sentinel nodes and no master one).
+ * Chart defaults for the chart's major version sit under the user layers (Helm's coalescing).
+ * Also reports keys the chart ignores (`values-key-ignored`) and what it had to assume (`unresolved-values`).
+ */
+export function bitnamiDeployments(input: BitnamiInput): SourceResult {
+  const findings: SourceFinding[] = [];
+  const obj = findingObject(input.object);
+  const parsedVersion = redisVersionForChart(input.chartVersion);
+  const major = parsedVersion.chartMajor ?? LATEST_KNOWN_MAJOR;
+  if (parsedVersion.chartMajor === undefined) {
+    findings.push({
+      ruleId: 'unresolved-values',
+      message: input.chartVersion
+        ? `chart version "${input.chartVersion}" not understood: assumed Bitnami redis chart ${major}.x defaults`
+        : `Bitnami redis chart version unknown (plain values file): assumed chart ${major}.x defaults (Redis ${redisVersionForChart(String(major)).label})`,
+      pos: input.chartVersionPos ?? input.anchor,
+      object: obj,
+    });
+  } else if (major < 13) {
+    findings.push({
+      ruleId: 'unresolved-values',
+      message: `Bitnami redis chart ${input.chartVersion} predates the master/replica values layout (chart 13+): settings not evaluated`,
+      pos: input.chartVersionPos ?? input.anchor,
+      object: obj,
+    });
+    return { deployments: [], findings };
+  }
+  const defaults = new ObjectVNode(bitnamiDefaults(major), { source: 'chart default', anchor: input.anchor });
+  const values = new LayeredVNode([defaults, ...input.layers]);
+  findings.push(...ignoredKeys(input.layers, major, obj));
+
+  const architecture = asString(values.get('architecture').value()) ?? 'replication';
+  const sentinel = asBool(values.get('sentinel').get('enabled').value()) === true;
+  const roles: RoleSpec[] =
+    architecture === 'standalone'
+      ? [{ key: 'master', role: 'standalone' }]
+      : sentinel
+        ? [{ key: 'replica', role: 'sentinel-node' }]
+        : [
+            { key: 'master', role: 'master' },
+            { key: 'replica', role: 'replica' },
+          ];
+
+  const imageTag = values.get('image').get('tag');
+  const chartRedis = redisVersionForChart(input.chartVersion ?? String(major));
+  const tagVersion = versionFromTag(asString(imageTag.value()));
+  const redisVersion: Setting<{ major: number; minor: number; label: string } | null> = tagVersion
+    ? { value: tagVersion, origin: imageTag.origin() }
+    : { value: chartRedis.redis, origin: { kind: 'default', source: 'chart default', key: 'image.tag', anchor: input.chartVersionPos ?? input.anchor } };
+
+  const replicaCountNode = values.get('replica').get('replicaCount');
+  const replicaCount = asNumber(replicaCountNode.value()) ?? 0;
+  const deployments = roles.map((r) => roleDeployment(values, r, input, major, sentinel, redisVersion, findings));
+  const master = deployments.find((d) => d.role === 'master');
+  for (const d of deployments) {
+    if (d.role === 'master') d.replicaCount = { value: replicaCount, origin: replicaCountNode.origin() };
+    if (d.role === 'sentinel-node') d.replicaCount = { value: Math.max(0, d.replicas.value - 1), origin: d.replicas.origin };
+    if (d.role === 'replica' && master) d.masterPersistent = master.volume.kind === 'pvc' && persists(master.config);
+  }
+  return { deployments, findings };
+}
+
+/** AOF on, or RDB save points configured (an empty `save` means off; absent means Redis defaults, i.e. on). */
+function persists(config: RedisConfig): boolean {
+  const aof = config.get('appendonly')?.args[0]?.toLowerCase() === 'yes';
+  const save = config.get('save');
+  return aof || !save || save.args.length > 0;
+}
+
+function roleDeployment(
+  values: VNode,
+  spec: RoleSpec,
+  input: BitnamiInput,
+  major: number,
+  sentinel: boolean,
+  redisVersion: RedisDeployment['redisVersion'],
+  findings: SourceFinding[],
+): RedisDeployment {
+  const r = values.get(spec.key);
+  const configAnchor = anchorOf(r.get('configuration'));
+  return {
+    object: input.object,
+    role: spec.role,
+    source: input.source,
+    chart: { name: 'redis', version: input.chartVersion, major },
+    redisVersion,
+    config: roleConfig(values, spec, sentinel, findings, input.object),
+    configAnchor,
+    replicas: replicasOf(r, spec),
+    failover: { value: sentinel ? 'sentinel' : 'none', origin: values.get('sentinel').get('enabled').origin() },
+    replicaCount: { value: 0, origin: r.origin() },
+    volume: volumeOf(r),
+    memoryLimit: memoryLimitOf(r, major),
+    fsGroup: fsGroupOf(r),
+    runAsUser: runAsUserOf(r),
+    volumePermissionsInit: asBool(values.get('volumePermissions').get('enabled').value()) === true,
+    image: { value: imageOf(values), origin: values.get('image').origin() },
+    livenessProbe: probeOf(r, 'livenessProbe'),
+    startupProbe: probeOf(r, 'startupProbe'),
+    terminationGracePeriodSeconds: {
+      value: asNumber(r.get('terminationGracePeriodSeconds').value()) ?? 30,
+      origin: r.get('terminationGracePeriodSeconds').origin(),
+    },
+    workload: input.workload,
+  };
+}
+
+function anchorOf(node: VNode): SourcePosition {
+  const o = node.origin();
+  return o.kind === 'file' ? o.pos : o.anchor;
+}
+
+function replicasOf(r: VNode, spec: RoleSpec): Setting<number> {
+  const node = spec.key === 'master' ? r.get('count') : r.get('replicaCount');
+  return { value: asNumber(node.value()) ?? 1, origin: node.origin() };
+}
+
+/** master/replica.persistence: a PVC from volumeClaimTemplates (or existingClaim), else emptyDir (templates use emptyDir when disabled). */
+function volumeOf(r: VNode): DataVolume {
+  const p = r.get('persistence');
+  const enabled = asBool(p.get('enabled').value()) !== false;
+  if (!enabled) {
+    const sizeLimit = p.get('sizeLimit');
+    const bytes = quantityValue(sizeLimit.value());
+    return {
+      kind: 'emptyDir',
+      origin: p.get('enabled').origin(),
+      ...(bytes !== undefined ? { size: { value: bytes, origin: sizeLimit.origin() } } : {}),
+    };
+  }
+  const existing = asString(p.get('existingClaim').value());
+  if (existing) return { kind: 'pvc', origin: p.get('existingClaim').origin(), claimName: existing };
+  const size = p.get('size');
+  const bytes = quantityValue(size.value());
+  return {
+    kind: 'pvc',
+    origin: p.origin(),
+    mountPath: asString(p.get('path').value()),
+    ...(bytes !== undefined ? { size: { value: bytes, origin: size.origin() } } : {}),
+  };
+}
+
+/** resources.limits.memory when set; else the resourcesPreset's limit (bitnami/common _resources.tpl); null for preset none. */
+function memoryLimitOf(r: VNode, major: number): Setting<number | null> {
+  const limit = r.get('resources').get('limits').get('memory');
+  const bytes = quantityValue(limit.value());
+  if (bytes !== undefined) return { value: bytes, origin: limit.origin() };
+  const resources = r.get('resources');
+  if (resources.kind() === 'map' && resources.keys().length > 0) {
+    // resources set without a memory limit: the preset is ignored (common.resources.preset only applies when resources is empty)
+    return { value: null, origin: limit.origin() };
+  }
+  const preset = r.get('resourcesPreset');
+  const name = asString(preset.value());
+  const presetBytes = name ? resourcesPresetMemoryLimit(name, major) : null;
+  if (presetBytes !== null) return { value: presetBytes, origin: preset.origin() };
+  return { value: null, origin: resources.exists ? resources.origin() : preset.exists ? preset.origin() : resources.origin() };
+}
+
+function fsGroupOf(r: VNode): Setting<number | null> {
+  const psc = r.get('podSecurityContext');
+  const enabled = asBool(psc.get('enabled').value());
+  const fsGroup = psc.get('fsGroup');
+  if (enabled === false) return { value: null, origin: psc.get('enabled').origin() };
+  return { value: asNumber(fsGroup.value()) ?? null, origin: fsGroup.origin() };
+}
+
+function runAsUserOf(r: VNode): Setting<number | null> {
+  const csc = r.get('containerSecurityContext');
+  const uid = csc.get('runAsUser');
+  // the bitnami/redis image runs as uid 1001 (its Dockerfile USER 1001) when the context is disabled
+  if (asBool(csc.get('enabled').value()) === false) return { value: 1001, origin: csc.get('enabled').origin() };
+  return { value: asNumber(uid.value()) ?? 1001, origin: uid.origin() };
+}
+
+function probeOf(r: VNode, key: 'livenessProbe' | 'startupProbe'): RedisDeployment['livenessProbe'] {
+  const custom = r.get(key === 'livenessProbe' ? 'customLivenessProbe' : 'customStartupProbe');
+  if (custom.kind() === 'map' && custom.keys().length > 0) return { value: probeTiming(custom), origin: custom.origin() };
+  const p = r.get(key);
+  if (asBool(p.get('enabled').value()) !== true) return { value: null, origin: p.get('enabled').origin() };
+  return { value: probeTiming(p), origin: p.origin() };
+}
+
+function imageOf(values: VNode): string {
+  const img = values.get('image');
+  const registry = asString(img.get('registry').value());
+  const repo = asString(img.get('repository').value()) ?? 'bitnami/redis';
+  const tag = asString(img.get('tag').value());
+  return `${registry ? registry + '/' : ''}${repo}${tag ? ':' + tag : ''}`;
+}
+
+/** `7.2.4-debian-12-r0` -> 7.2; undefined for `latest` or digests. */
+export function versionFromTag(tag: string | undefined): { major: number; minor: number; label: string } | undefined {
+  const m = tag ? /^v?(\d+)(?:\.(\d+))?/.exec(tag) : null;
+  if (!m) return undefined;
+  const major = Number(m[1]);
+  const minor = m[2] !== undefined ? Number(m[2]) : 0;
+  return { major, minor, label: m[2] !== undefined ? `${major}.${minor}` : `${major}.x` };
+}
+
+/**
+ * The role's redis.conf: config layers in the chart's order (lowest first, see configLayers):
+ * commonConfiguration, <role>.configuration, then <role>.extraFlags (command-line, wins).
+ */
+function roleConfig(values: VNode, spec: RoleSpec, sentinel: boolean, findings: SourceFinding[], object: ObjectRef): RedisConfig {
+  const config: RedisConfig = new Map();
+  for (const layer of configLayers(spec.key, sentinel)) {
+    if (layer === 'extraFlags') {
+      const flags = values.get(spec.key).get('extraFlags');
+      const args = flags.items().map((item) => ({ text: asString(item.value()) ?? '', origin: item.origin() }));
+      applyDirectives(config, parseServerArgs(args).directives);
+      continue;
+    }
+    const node = at(values, layer);
+    applyDirectives(config, confDirectives(node, findings, object));
+  }
+  return config;
+}
+
+/** Parse a redis.conf string held in values; directives point at their own line when the string is in a file. */
+function confDirectives(node: VNode, findings: SourceFinding[], object: ObjectRef): ConfigDirective[] {
+  const text = asString(node.value());
+  if (!text) return [];
+  const origin = node.origin();
+  const yamlNode = winningYamlNode(node);
+  let ctx: DocContext;
+  if (yamlNode && yamlNode.node && 'type' in yamlNode.node) {
+    ctx = embeddedContext(yamlNode.node as never, yamlNode.ctx, yamlNode.path);
+  } else {
+    ctx = fixedContext(text, origin);
+  }
+  const { directives, problems } = parseRedisConf(text, ctx);
+  for (const p of problems) findings.push({ ruleId: 'unresolved-values', message: p.message, pos: p.origin.kind === 'file' ? p.origin.pos : p.origin.anchor, object: findingObject(object) });
+  if (origin.kind !== 'file') {
+    // chart-default text: every directive carries the default origin, anchored where the user would override it
+    return directives.map((d) => ({ ...d, origin: { ...origin, key: `${origin.key} (${d.name})` } as Origin }));
+  }
+  return directives;
+}
+
+/** The YAML node that supplies a layered value, when it is a node of a file. */
+function winningYamlNode(node: VNode): YamlVNode | undefined {
+  if (node instanceof YamlVNode) return node.exists ? node : undefined;
+  if (node instanceof LayeredVNode) {
+    for (let i = node.layers.length - 1; i >= 0; i--) {
+      const l = node.layers[i];
+      if (l.kind() === 'missing') continue;
+      return winningYamlNode(l);
+    }
+  }
+  return undefined;
+}
+
+/** A context that maps every offset to one position (text from a default or a --set parameter). */
+function fixedContext(text: string, origin: Origin): DocContext {
+  const pos = origin.kind === 'file' ? origin.pos : origin.anchor;
+  return { file: pos.file, text, locate: () => ({ line: pos.line, col: pos.column }), pathPrefix: pos.yamlPath.split('.') };
+}
+
+/** Edit distance, for "did you mean" on misspelt keys. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++)
+    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+  return d[a.length][b.length];
+}
+
+/** Role-level keys users put at the top level by mistake; the chart only reads them under master/replica. */
+const ROLE_LEVEL_KEYS = new Set(['resources', 'resourcesPreset', 'persistence', 'podSecurityContext', 'containerSecurityContext', 'configuration', 'extraFlags', 'livenessProbe', 'readinessProbe', 'startupProbe', 'terminationGracePeriodSeconds', 'replicaCount', 'count']);
+
+/** Top-level keys in user layers that the chart does not read: a misplaced key is silently ignored by Helm. */
+function ignoredKeys(layers: VNode[], major: number, object: { kind: string; namespace?: string; name: string }): SourceFinding[] {
+  const known = knownTopLevelKeys(major);
+  const out: SourceFinding[] = [];
+  for (const layer of layers) {
+    if (layer.kind() !== 'map') continue;
+    for (const key of layer.keys()) {
+      if (known.has(key)) continue;
+      const node = layer.get(key);
+      const o = node.origin();
+      if (o.kind !== 'file') continue;
+      let hint = '';
+      if (ROLE_LEVEL_KEYS.has(key)) hint = `: the chart reads it only as master.${key} / replica.${key}${key === 'resources' ? ' (this memory limit is not applied)' : ''}`;
+      else {
+        const close = [...known].map((k) => [k, distance(key.toLowerCase(), k.toLowerCase())] as const).sort((a, b) => a[1] - b[1])[0];
+        if (close && close[1] <= Math.max(1, Math.floor(key.length / 4))) hint = `: did you mean "${close[0]}"?`;
+      }
+      // unknown keys without a hint may be for a wrapper chart's own templates: only report likely mistakes
+      if (!hint) continue;
+      out.push({ ruleId: 'values-key-ignored', message: `key "${key}" is not a Bitnami redis chart ${major}.x value and is ignored${hint}`, pos: o.pos, object });
+    }
+  }
+  return out;
+}

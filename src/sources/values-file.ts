@@ -1,0 +1,63 @@
+import type { LoadedDocument } from '../load/documents.js';
+import { YamlVNode, asString, type VNode } from '../load/vnode.js';
+import type { ObjectRef, SourcePosition } from '../types.js';
+import { isBitnamiRedisValues } from './bitnami-chart.js';
+import { bitnamiDeployments } from './bitnami.js';
+import { rootOf, type SourceResult } from './common.js';
+
+/**
+ * Where the Bitnami redis values sit in a plain values document: the root (a values file for
+ * the `redis` chart) or the `redis:` key of an umbrella chart's values. Undefined when the
+ * document is not Bitnami redis values (other charts' values, Kubernetes objects).
+ */
+export function bitnamiValuesRoot(root: YamlVNode): YamlVNode | undefined {
+  if (root.kind() !== 'map' || root.get('apiVersion').exists || root.get('kind').exists) return undefined;
+  if (isBitnamiRedisValues(root.value())) return root;
+  const nested = root.child('redis');
+  if (nested.kind() === 'map' && isBitnamiRedisValues(nested.value())) return nested;
+  return undefined;
+}
+
+/** The object a values file stands for in findings: kind "Values", named after the file. */
+function valuesObject(file: string, pos: SourcePosition): ObjectRef {
+  const name = file.split(/[\\/]/).pop() ?? file;
+  return { kind: 'Values', name, file, pos, annotations: {} };
+}
+
+/**
+ * Lint Bitnami redis values: one or more values documents merged in Helm's order
+ * (`-f a.yaml -f b.yaml`: later wins), each read at its Bitnami root (plain or under `redis:`).
+ * @param docs values documents, lowest precedence first
+ * @param chartVersion chart version when known (e.g. from an umbrella Chart.yaml), else undefined
+ */
+export function valuesDeployments(docs: LoadedDocument[], chartVersion?: { version: string; pos: SourcePosition }): SourceResult {
+  const layers: VNode[] = [];
+  for (const d of docs) {
+    const root = rootOf(d);
+    layers.push(bitnamiValuesRoot(root) ?? root);
+  }
+  const last = layers[layers.length - 1] as YamlVNode;
+  const ref = valuesObject(last.ctx.file, { ...last.pos(), endLine: last.pos().line, endColumn: last.pos().column });
+  const name = docs.length > 1 ? docs.map((d) => d.file.split(/[\\/]/).pop()).join('+') : ref.name;
+  return bitnamiDeployments({
+    layers,
+    object: { ...ref, name },
+    chartVersion: chartVersion?.version,
+    chartVersionPos: chartVersion?.pos,
+    source: 'bitnami-values',
+    anchor: ref.pos,
+    workload: {},
+  });
+}
+
+/** The `redis` dependency version of an umbrella Chart.yaml document (`dependencies: [{name: redis, version}]`). */
+export function redisDependencyVersion(chartYaml: LoadedDocument): { version: string; pos: SourcePosition } | undefined {
+  const deps = rootOf(chartYaml).child('dependencies');
+  for (const dep of deps.items() as YamlVNode[]) {
+    if (asString(dep.get('name').value()) !== 'redis') continue;
+    const v = dep.child('version');
+    const version = asString(v.value());
+    if (version) return { version, pos: v.pos() };
+  }
+  return undefined;
+}

@@ -1,0 +1,174 @@
+/**
+ * Core data shapes shared by every stage of the pipeline (see DESIGN.md):
+ * load -> sources (RedisDeployment) -> model (Projection) -> rules (Finding) -> report.
+ * Positions are 1-based lines and columns, as editors, SARIF and GitHub show them.
+ */
+
+/** A span in an input file. `yamlPath` is a dotted path from the document root (`spec.values.master.persistence.size`). */
+export interface SourcePosition {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  yamlPath: string;
+}
+
+/** Where a value came from: a node in a file, a default (chart, Redis, Kubernetes), or nowhere. */
+export type Origin =
+  | { kind: 'file'; pos: SourcePosition }
+  | {
+      kind: 'default';
+      /** e.g. "chart default" (Bitnami redis 19.x values.yaml), "redis default" (redis.conf), "kubernetes default" */
+      source: 'chart default' | 'redis default' | 'kubernetes default';
+      /** the key the default stands for, e.g. `master.persistence.size` or `auto-aof-rewrite-min-size` */
+      key: string;
+      /** the node a user would edit to override it: the closest existing parent */
+      anchor: SourcePosition;
+    }
+  | {
+      kind: 'absent';
+      key: string;
+      /** the closest existing parent of the missing key */
+      anchor: SourcePosition;
+    };
+
+/** A setting's value and where it came from. */
+export interface Setting<T> {
+  value: T;
+  origin: Origin;
+}
+
+/** The position a finding about this origin points at: the node itself, or its closest parent. */
+export function originPosition(origin: Origin): SourcePosition {
+  return origin.kind === 'file' ? origin.pos : origin.anchor;
+}
+
+/** Words for an origin in a message: "" for a file value, " (chart default)" etc. otherwise. */
+export function originLabel(origin: Origin): string {
+  if (origin.kind === 'file') return '';
+  if (origin.kind === 'default') return ` (${origin.source})`;
+  return ' (not set)';
+}
+
+/** The Kubernetes (or Flux/Argo) object a deployment was read from. */
+export interface ObjectRef {
+  kind: string;
+  name: string;
+  namespace?: string;
+  apiVersion?: string;
+  /** file path as given on the command line (relative paths stay relative) */
+  file: string;
+  /** the object's own position (its `metadata` or document root) */
+  pos: SourcePosition;
+  /** `metadata.annotations` (only string values) */
+  annotations: Record<string, string>;
+}
+
+/** One redis.conf directive after all config layers are applied. `args` as Redis tokenizes them (quotes removed). */
+export interface ConfigDirective {
+  name: string;
+  args: string[];
+  origin: Origin;
+}
+
+/**
+ * The effective redis.conf of one role: lowercase directive name -> last value. `save` lines
+ * accumulate as Redis does (each line adds points; `save ""` clears), so `save` holds all points.
+ */
+export type RedisConfig = Map<string, ConfigDirective>;
+
+export type DataVolumeKind = 'pvc' | 'emptyDir' | 'hostPath' | 'none' | 'other';
+
+/** The volume Redis writes its `dir` (AOF, dump.rdb) to. */
+export interface DataVolume {
+  kind: DataVolumeKind;
+  /** requested size in bytes; absent when unknown (existing claim, emptyDir without sizeLimit) */
+  size?: Setting<number>;
+  /** where the volume is declared (or where it would be declared when kind is 'none') */
+  origin: Origin;
+  /** e.g. existingClaim / claimName, for messages */
+  claimName?: string;
+  mountPath?: string;
+}
+
+/** A Kubernetes probe's timing, seconds and counts as in the Pod spec (Kubernetes defaults applied). */
+export interface ProbeTiming {
+  initialDelaySeconds: number;
+  periodSeconds: number;
+  timeoutSeconds: number;
+  failureThreshold: number;
+}
+
+export type RedisRole = 'master' | 'replica' | 'standalone' | 'sentinel-node';
+
+/** Workload facts supplied by the user (flags, annotations, config); bytes and bytes per second. */
+export interface WorkloadInput {
+  datasetBytes?: Setting<number>;
+  rdbBytes?: Setting<number>;
+  writeRateBytesPerSec?: Setting<number>;
+}
+
+/**
+ * One Redis role of one deployment, normalized from any input kind. Produced by src/sources,
+ * consumed by the model and the rules. Every setting carries its origin.
+ */
+export interface RedisDeployment {
+  object: ObjectRef;
+  role: RedisRole;
+  /** which adapter produced it, e.g. 'bitnami-values', 'helmrelease', 'argocd-application', 'workload' */
+  source: string;
+  /** chart facts when the input is a chart's values */
+  chart?: { name: string; version?: string; major?: number };
+  redisVersion: Setting<{ major: number; minor: number; label: string } | null>;
+  /** effective redis.conf (chart/flags/ConfigMap merged); missing directives mean the Redis default */
+  config: RedisConfig;
+  /** where a new redis.conf directive would be added (ConfigMap key, commonConfiguration, args) */
+  configAnchor: SourcePosition;
+  /** pods of this role */
+  replicas: Setting<number>;
+  /** how a failed master is replaced */
+  failover: Setting<'sentinel' | 'cluster' | 'operator' | 'none'>;
+  /** for a master: how many replicas follow it (0 when none) */
+  replicaCount: Setting<number>;
+  /** for a replica: whether its master persists data (AOF or RDB); undefined when unknown */
+  masterPersistent?: boolean;
+  volume: DataVolume;
+  /** memory limit of the Redis container in bytes, null when there is none */
+  memoryLimit: Setting<number | null>;
+  memoryRequest?: Setting<number | null>;
+  /** pod securityContext.fsGroup, null when unset */
+  fsGroup: Setting<number | null>;
+  /** effective uid of the Redis process, null when unknown (image default) */
+  runAsUser: Setting<number | null>;
+  /** true when an init container fixes volume permissions (Bitnami volumePermissions, a chown init) */
+  volumePermissionsInit: boolean;
+  image?: Setting<string>;
+  livenessProbe: Setting<ProbeTiming | null>;
+  startupProbe: Setting<ProbeTiming | null>;
+  terminationGracePeriodSeconds: Setting<number>;
+  workload: WorkloadInput;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+/** A problem found in the input, ready for any report format. */
+export interface Finding {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  pos: SourcePosition;
+  object?: { kind: string; namespace?: string; name: string };
+  role?: RedisRole;
+}
+
+/** Thrown for input redis-lint cannot read (unparseable YAML, unreadable file); shown as an exit-2 finding. */
+export class InputError extends Error {
+  override name = 'InputError';
+  constructor(
+    message: string,
+    readonly pos: SourcePosition,
+  ) {
+    super(message);
+  }
+}
