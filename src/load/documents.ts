@@ -34,8 +34,8 @@ export interface LoadResult {
   files: string[];
 }
 
-/** yaml parse options: YAML 1.2 core schema, unique keys (Helm and kubectl reject duplicates), no merge-key surprises. */
-const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true } as const;
+/** yaml parse options: YAML 1.2 core schema, unique keys (Helm and kubectl reject duplicates), errors with line and column. */
+const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: true, strict: true } as const;
 
 /** Build a DocContext for a whole file's text. */
 export function fileContext(file: string, text: string, lineCounter: LineCounter): DocContext {

@@ -17,6 +17,11 @@ function volumeWords(dep: RedisDeployment): string {
   return size ? `${kind} ${formatBytes(size.value)}${originLabel(size.origin)}` : kind;
 }
 
+/** "64mb", or "64m (61Mi)" when the Redis unit is not a binary one. */
+function minWords(raw: string, bytes: number): string {
+  return /^\d+(mb|gb|kb)$/i.test(raw.trim()) ? raw.trim() : `${raw.trim()} (${formatBytes(bytes)})`;
+}
+
 /**
  * aof-rewrite-unreachable: the volume is not larger than auto-aof-rewrite-min-size (serverCron,
  * server.c: a rewrite starts only when aof_current_size > aof_rewrite_min_size), or automatic
@@ -43,7 +48,7 @@ export const aofRewriteUnreachable: Rule = {
     if (min.value !== null && volume.value <= min.value) {
       return [
         {
-          message: `${volumeWords(dep)} is not above auto-aof-rewrite-min-size ${confValue(dep, 'auto-aof-rewrite-min-size').value}${originLabel(min.origin)} (${formatBytes(min.value)}): the AOF can never be rewritten and grows until the disk is full${when}`,
+          message: `${volumeWords(dep)} is ${volume.value < min.value ? 'below' : 'not above'} auto-aof-rewrite-min-size ${minWords(confValue(dep, 'auto-aof-rewrite-min-size').value, min.value)}${originLabel(min.origin)}: the AOF can never be rewritten and grows until the disk is full${when}`,
           pos: originPosition(volume.origin),
         },
       ];

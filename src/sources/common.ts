@@ -45,10 +45,17 @@ export interface OciRepositoryEntry {
   tag: YamlVNode;
 }
 
-/** Find a ConfigMap by name, preferring the same namespace; a namespace-less side matches any. */
-export function findConfigMap(run: RunContext, name: string, namespace: string | undefined): ConfigMapEntry | undefined {
-  const same = run.configMaps.filter((c) => c.name === name);
-  return same.find((c) => c.namespace === namespace) ?? same.find((c) => !c.namespace || !namespace);
+/**
+ * Find a ConfigMap by name for a workload: the namespace must match (a namespace-less side
+ * matches any), and the nearest wins: same file, then same directory, then anywhere in the run
+ * (a GitOps repo often holds several apps with a ConfigMap of the same name).
+ * @param fromFile the file of the workload that mounts it
+ */
+export function findConfigMap(run: RunContext, name: string, namespace: string | undefined, fromFile?: string): ConfigMapEntry | undefined {
+  const candidates = run.configMaps.filter((c) => c.name === name && (c.namespace === namespace || !c.namespace || !namespace));
+  const dir = (f: string) => f.replace(/[\\/][^\\/]*$/, '');
+  const rank = (c: ConfigMapEntry) => (fromFile === undefined ? 0 : c.doc.file === fromFile ? 0 : dir(c.doc.file) === dir(fromFile) ? 1 : 2) * 2 + (c.namespace === namespace ? 0 : 1);
+  return candidates.sort((a, b) => rank(a) - rank(b))[0];
 }
 
 /** The root VNode of a loaded document. */

@@ -1,7 +1,7 @@
 import { isScalar } from 'yaml';
 import { embeddedContext, type LoadedDocument } from '../load/documents.js';
 import { asString, type YamlVNode } from '../load/vnode.js';
-import type { ConfigDirective, Origin, RedisDeployment, SourcePosition } from '../types.js';
+import type { ConfigDirective, Origin } from '../types.js';
 import { findingObject, objectRefOf, rootOf, workloadFromAnnotations, type ConfigMapEntry, type RunContext, type SourceFinding, type SourceResult } from './common.js';
 import { applyDirectives, parseRedisConf, type ConfProblem } from './redis-conf.js';
 
@@ -143,7 +143,7 @@ export function expandIncludes(
 /**
  * Config-only deployments of a ConfigMap that no Redis workload of the run mounts.
  *
- * One RedisDeployment per redis.conf key, `source: 'configmap'`, role `standalone`. Bitnami's
+ * One RedisDeployment per redis.conf key that no other key includes, `source: 'configmap'`, role `standalone`. Bitnami's
  * layout (`redis.conf` + `master.conf` + `replica.conf`, rendered by the chart) gives one
  * deployment: `redis.conf` followed by `master.conf`, as the chart's start-master.sh includes
  * them; `replica.conf` is left out.
@@ -161,18 +161,24 @@ export function configMapDeployments(doc: LoadedDocument, run: RunContext, refer
   const entry = run.configMaps.find((c) => c.doc === doc) ?? configMapEntry(doc);
   const result: SourceResult = { deployments: [], findings: [] };
   if (!entry || [...referenced].some((r) => r.doc === doc)) return result;
-  let keys = redisConfKeys(entry);
-  if (keys.includes('redis.conf')) keys = keys.filter((k) => k !== 'master.conf' && k !== 'replica.conf');
+  const confKeys = redisConfKeys(entry);
+  const sameMap = (path: string) => {
+    const key = path.split('/').pop() ?? path;
+    return configMapText(entry, key) !== undefined ? key : undefined;
+  };
+  // keys another key includes, and Bitnami's master.conf/replica.conf next to redis.conf, are not deployments of their own
+  const included = new Set(confKeys.flatMap((k) => redisConfOf(entry, k).directives.filter((d) => d.name === 'include').map((d) => sameMap(d.args[0] ?? ''))));
+  if (confKeys.includes('redis.conf')) ['master.conf', 'replica.conf'].forEach((k) => included.add(k));
   const object = objectRefOf(rootOf(doc), 'ConfigMap');
-  for (const key of keys) {
-    const layers = key === 'redis.conf' && redisConfKeys(entry).includes('master.conf') ? [key, 'master.conf'] : [key];
+  for (const key of confKeys.filter((k) => !included.has(k))) {
+    const layers = key === 'redis.conf' && confKeys.includes('master.conf') ? [key, 'master.conf'] : [key];
     const directives: ConfigDirective[] = [];
     const problems: ConfProblem[] = [];
     for (const k of layers) {
       const parsed = redisConfOf(entry, k);
       const expanded = expandIncludes(parsed.directives, (p) => {
-        const base = p.split('/').pop() ?? p;
-        return configMapText(entry, base) !== undefined ? redisConfOf(entry, base) : undefined;
+        const inc = sameMap(p);
+        return inc === undefined ? undefined : redisConfOf(entry, inc);
       });
       directives.push(...expanded.directives);
       problems.push(...parsed.problems, ...expanded.problems);
@@ -180,7 +186,7 @@ export function configMapDeployments(doc: LoadedDocument, run: RunContext, refer
     result.findings.push(...confProblemFindings(problems, findingObject(object)));
     const keyPos = entry.data.child(key).pos();
     const unknown = (k: string): Origin => ({ kind: 'absent', key: k, anchor: keyPos });
-    const dep: RedisDeployment = {
+    result.deployments.push({
       object,
       role: 'standalone',
       source: 'configmap',
@@ -199,13 +205,7 @@ export function configMapDeployments(doc: LoadedDocument, run: RunContext, refer
       startupProbe: { value: null, origin: unknown('startupProbe') },
       terminationGracePeriodSeconds: { value: 30, origin: unknown('terminationGracePeriodSeconds') },
       workload: workloadFromAnnotations(object),
-    };
-    result.deployments.push(dep);
+    });
   }
   return result;
-}
-
-/** The position of a ConfigMap's `data.<key>` (key line to end of value), for messages and anchors. */
-export function configMapKeyPos(entry: ConfigMapEntry, key: string): SourcePosition {
-  return entry.data.child(key).pos();
 }

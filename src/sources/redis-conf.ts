@@ -97,7 +97,7 @@ export function parseRedisConf(text: string, ctx: DocContext): { directives: Con
     };
     const args = splitArgs(trimmed);
     if (!args) {
-      problems.push({ message: `unbalanced quotes in redis.conf line "${trimmed.slice(0, 60)}"`, origin });
+      problems.push({ message: `unbalanced quotes in the redis.conf line of "${trimmed.split(/\s/)[0].slice(0, 40)}": Redis refuses to start`, origin });
       continue;
     }
     if (!args.length) continue;

@@ -1,0 +1,132 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const bin = path.join(root, 'dist/cli/main.js');
+
+/** Run the built CLI (npm test builds first) as a user would. */
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, input, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface JsonFinding {
+  ruleId: string;
+  severity: string;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+function json(args: string[], input?: string) {
+  const r = run(['--format', 'json', ...args], input);
+  return { ...r, report: JSON.parse(r.stdout) as { findings: JsonFinding[]; summary: Record<string, number> } };
+}
+
+const KLAMM = 'examples/incidents/klamm-helmrelease-50mi.yaml';
+
+describe('redis-lint examples/', () => {
+  it('exits 1 with findings on the incident files only', () => {
+    const r = json(['examples/']);
+    expect(r.code).toBe(1);
+    const files = new Set(r.report.findings.map((f) => f.file));
+    expect([...files].every((f) => f.startsWith('examples/incidents/'))).toBe(true);
+    // every incident file is flagged
+    for (const f of readdirSync(path.join(root, 'examples/incidents'))) {
+      if (/\.ya?ml$/.test(f) && f !== 'Chart.yaml') expect(files, f).toContain(`examples/incidents/${f}`);
+    }
+  });
+
+  it('the fixed examples pass, even at --fail-level info', () => {
+    const r = run(['--fail-level', 'info', 'examples/fixed/']);
+    expect(r.stdout).toMatch(/no problems/);
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('the 50Mi HelmRelease', () => {
+  const text = readFileSync(path.join(root, KLAMM), 'utf8');
+  const sizeLine = text.split('\n').findIndex((l) => /size: 50Mi/.test(l)) + 1;
+
+  it('gets aof-rewrite-unreachable at the size: 50Mi line', () => {
+    const f = json([KLAMM]).report.findings.find((x) => x.ruleId === 'aof-rewrite-unreachable');
+    expect(f).toBeDefined();
+    expect(f!.line).toBe(sizeLine);
+    expect(f!.message).toMatch(/50Mi .*64mb/);
+  });
+
+  it('grown to 100Mi, is still flagged by aof-disk-headroom with the recommended size', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'redis-lint-cli-'));
+    const file = path.join(dir, 'hr.yaml');
+    writeFileSync(file, text.replace('size: 50Mi', 'size: 100Mi'));
+    const findings = json([file]).report.findings;
+    expect(findings.map((f) => f.ruleId)).not.toContain('aof-rewrite-unreachable');
+    const f = findings.find((x) => x.ruleId === 'aof-disk-headroom');
+    expect(f?.line).toBe(sizeLine);
+    // nano preset 192Mi bounds the dataset: trigger 2 x 192Mi = 384Mi, + new BASE 192Mi = 576Mi peak; /0.8 = 720Mi
+    expect(f?.message).toMatch(/projected peak disk use 576Mi .*recommended volume 720Mi/);
+  });
+});
+
+describe('input handling', () => {
+  it('reads stdin with -', () => {
+    const r = json(['-'], readFileSync(path.join(root, KLAMM), 'utf8'));
+    expect(r.report.findings.some((f) => f.ruleId === 'aof-rewrite-unreachable' && f.file === '<stdin>')).toBe(true);
+  });
+
+  it('unparseable YAML: a finding at its line, exit 2, no stack trace', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'redis-lint-cli-'));
+    const file = path.join(dir, 'broken.yaml');
+    writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\ndata:\n  a: [1, 2\n  b: 3\n');
+    const r = run([file]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/invalid-yaml/);
+    expect(r.stdout + r.stderr).not.toMatch(/\n\s+at .*\(.*:\d+:\d+\)/);
+  });
+
+  it('a missing path is an input error (exit 2)', () => {
+    const r = run(['does-not-exist.yaml']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/cannot read does-not-exist.yaml: ENOENT/);
+  });
+
+  it('usage errors exit 2', () => {
+    expect(run([]).code).toBe(2);
+    expect(run(['--format', 'xml', 'examples/']).code).toBe(2);
+    expect(run(['--bogus']).code).toBe(2);
+  });
+
+  it('merges --values files in order (later wins)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'redis-lint-cli-'));
+    writeFileSync(path.join(dir, 'a.yaml'), 'architecture: standalone\nmaster:\n  persistence:\n    size: 50Mi\n');
+    writeFileSync(path.join(dir, 'b.yaml'), 'master:\n  persistence:\n    size: 20Gi\n');
+    const ab = json(['--values', path.join(dir, 'a.yaml'), '--values', path.join(dir, 'b.yaml')]).report.findings;
+    expect(ab.map((f) => f.ruleId)).not.toContain('aof-rewrite-unreachable');
+    const ba = json(['--values', path.join(dir, 'b.yaml'), '--values', path.join(dir, 'a.yaml')]).report.findings;
+    const f = ba.find((x) => x.ruleId === 'aof-rewrite-unreachable');
+    expect(f?.file).toBe(path.join(dir, 'a.yaml'));
+    expect(f?.line).toBe(4);
+  });
+
+  it('never prints secret values found in inputs', () => {
+    const secret = 'S3cr3t-planted-value-42';
+    const values = `architecture: standalone\nauth:\n  password: ${secret}\nmaster:\n  persistence:\n    size: 50Mi\n  configuration: |\n    requirepass ${secret}\n    masterauth ${secret}\n`;
+    for (const format of ['stylish', 'json']) {
+      const r = run(['--format', format, '-'], values);
+      expect(r.stdout + r.stderr).not.toContain(secret);
+      expect(r.code).toBe(1);
+    }
+  });
+
+  it('rules lists every rule with its severity', () => {
+    const r = run(['rules']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^aof-rewrite-unreachable\s+error/m);
+    expect(r.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(15);
+  });
+});
