@@ -29,7 +29,7 @@ const COLD_RUNS = 15;
 const RATIO_GOAL = 2;
 const COLD_GOAL_MS = 250;
 /** Same options as dist/load/documents.js PARSE_OPTIONS. */
-const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: false, strict: true };
+const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: true, strict: true };
 const EXTENSIONS = ['.yaml', '.yml', '.tpl'];
 /** Bitnami redis 18.14.0 standalone, 100Mi PVC: goes through chart defaults, projection and every rule. */
 const COLD_FILE = 'helmrelease/Vikaspogu__k8s-gitops__kubernetes__apps__database__redis__app__helmrelease.yaml';

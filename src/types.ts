@@ -20,7 +20,7 @@ export type Origin =
   | {
       kind: 'default';
       /** e.g. "chart default" (Bitnami redis 19.x values.yaml), "redis default" (redis.conf), "kubernetes default" */
-      source: 'chart default' | 'redis default' | 'kubernetes default';
+      source: 'chart default' | 'redis default' | 'kubernetes default' | 'image default';
       /** the key the default stands for, e.g. `master.persistence.size` or `auto-aof-rewrite-min-size` */
       key: string;
       /** the node a user would edit to override it: the closest existing parent */
@@ -141,7 +141,7 @@ export interface RedisDeployment {
   fsGroup: Setting<number | null>;
   /** effective uid of the Redis process, null when unknown (image default) */
   runAsUser: Setting<number | null>;
-  /** true when an init container fixes volume permissions (Bitnami volumePermissions, a chown init) */
+  /** true when something fixes volume permissions: Bitnami volumePermissions, a chown init container, or the image entrypoint (official redis/valkey started as root chown their WORKDIR) */
   volumePermissionsInit: boolean;
   image?: Setting<string>;
   livenessProbe: Setting<ProbeTiming | null>;

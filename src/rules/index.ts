@@ -22,4 +22,4 @@ export const RULES: readonly Rule[] = [
 ];
 
 /** Ids reported by the sources and the loader rather than by a Rule. */
-export const SOURCE_RULE_IDS = ['unresolved-values', 'values-key-ignored', 'invalid-yaml'] as const;
+export const SOURCE_RULE_IDS = ['unresolved-values', 'values-key-ignored', 'redis-conf-syntax', 'invalid-yaml'] as const;

@@ -105,7 +105,7 @@ export function redisConfKeys(entry: ConfigMapEntry): string[] {
 export function confProblemFindings(problems: readonly ConfProblem[], object?: SourceFinding['object']): SourceFinding[] {
   return problems.map((p) => ({
     ruleId: CONF_SYNTAX_RULE,
-    message: `${p.message}: Redis refuses to start with it (${CONF_SYNTAX_RULE})`,
+    message: p.message,
     pos: p.origin.kind === 'file' ? p.origin.pos : p.origin.anchor,
     ...(object ? { object } : {}),
   }));
@@ -114,19 +114,20 @@ export function confProblemFindings(problems: readonly ConfProblem[], object?: S
 /**
  * Replace `include <path>` directives by the directives of the file they name, in place, as Redis
  * does while loading (config.c `loadServerConfigFromString`: an include line loads the file there).
- * Includes that `resolve` cannot find stay as `include` directives; recursion stops at depth 8.
- * @param resolve looks an include path up, undefined when unknown
+ * Includes that `resolve` cannot find stay as `include` directives; recursion (an included file's
+ * own includes) stops at depth 8, which also ends include cycles.
+ * @param resolve returns the parsed (unexpanded) file an include line names, undefined when unknown
  */
 export function expandIncludes(
   directives: readonly ConfigDirective[],
-  resolve: (path: string) => { directives: ConfigDirective[]; problems: ConfProblem[] } | undefined,
+  resolve: (path: string, include: ConfigDirective) => { directives: ConfigDirective[]; problems: ConfProblem[] } | undefined,
   depth = 0,
 ): { directives: ConfigDirective[]; problems: ConfProblem[]; unresolved: ConfigDirective[] } {
   const out: ConfigDirective[] = [];
   const problems: ConfProblem[] = [];
   const unresolved: ConfigDirective[] = [];
   for (const d of directives) {
-    const found = d.name === 'include' && d.args.length === 1 && depth < 8 ? resolve(d.args[0]) : undefined;
+    const found = d.name === 'include' && d.args.length === 1 && depth < 8 ? resolve(d.args[0], d) : undefined;
     if (!found) {
       if (d.name === 'include') unresolved.push(d);
       out.push(d);

@@ -20,7 +20,9 @@ export function bitnamiValuesRoot(root: YamlVNode): YamlVNode | undefined {
 
 /** The object a values file stands for in findings: kind "Values", named after the file. */
 function valuesObject(file: string, pos: SourcePosition): ObjectRef {
-  const name = file.split(/[\\/]/).pop() ?? file;
+  // "values.yaml" says little: keep its directory (`aks-crashloop/values.yaml`)
+  const parts = file.split(/[\\/]/);
+  const name = /^values/i.test(parts[parts.length - 1]) && parts.length > 1 ? parts.slice(-2).join('/') : parts[parts.length - 1];
   return { kind: 'Values', name, file, pos, annotations: {} };
 }
 

@@ -39,14 +39,16 @@ import { applyDirectives, parseServerArgs, type ConfProblem } from './redis-conf
  *   redis-server with /opt/bitnami/redis/etc/redis.conf configured from environment variables:
  *   REDIS_DATA_DIR (default /bitnami/redis/data), REDIS_AOF_ENABLED (default yes),
  *   REDIS_RDB_POLICY_DISABLED (default no), REDIS_EXTRA_FLAGS, REDIS_REPLICATION_MODE.
- *   The Bitnami chart instead runs start-scripts/start-{master,replica,node}.sh, which copy
- *   redis.conf and master.conf / replica.conf from a ConfigMap mounted at
- *   /opt/bitnami/redis/mounted-etc and pass them to redis-server with `--include`.
+ *   The Bitnami chart instead runs start-scripts/start-{master,replica,node}.sh (its rendered
+ *   scripts ConfigMap): they copy redis.conf and master.conf / replica.conf from the ConfigMap
+ *   mounted at /opt/bitnami/redis/mounted-etc and run `redis-server --include .../redis.conf
+ *   --include .../master.conf` (start-replica.sh adds `--slaveof`). Flags the chart adds inside
+ *   those scripts (extraFlags) are not read: the scripts ConfigMap is not parsed.
  * - `redis/redis-stack-server`: WORKDIR /data, runs as root (assumed: no user switch in its entrypoint).
  */
 
 /** Rule id of notices for settings this adapter cannot see (a ConfigMap not in the inputs, a config file baked into the image). */
-export const PARTIAL_RULE = 'input-partial';
+export const PARTIAL_RULE = 'unresolved-values';
 
 // ---------------------------------------------------------------------------------------------
 // images
@@ -244,8 +246,8 @@ interface Launch {
   flagsNode?: YamlVNode;
   /** the image's entrypoint runs and starts `redis-server` itself (official/valkey chown-and-drop-root path) */
   entrypointServer: boolean;
-  /** a Bitnami start script (`start-master.sh`, `run.sh`, ...) starts Redis */
-  bitnamiScript?: string;
+  /** a start script runs Redis with flags we cannot see: Bitnami's `run.sh` (image CMD) or chart `start-master.sh` etc. */
+  startScript?: string;
 }
 
 /**
@@ -267,7 +269,7 @@ function analyzeLaunch(container: YamlVNode, image: ImageRef | undefined): Launc
   if (!argv.length) {
     // the image's own CMD: redis-server (official), run.sh (Bitnami)
     if (image?.role !== 'server') return none;
-    return { role: 'server', serverArgs: [], entrypointServer: official, bitnamiScript: image.flavor === 'bitnami' ? 'run.sh' : undefined };
+    return { role: 'server', serverArgs: [], entrypointServer: official, startScript: image.flavor === 'bitnami' ? 'run.sh' : undefined };
   }
   // expand `sh -c 'script'` and `sh script.sh`
   let words = argv;
@@ -303,7 +305,7 @@ function analyzeLaunch(container: YamlVNode, image: ImageRef | undefined): Launc
   // a script starts Redis: Bitnami's run.sh / start-scripts; anything else (redis-cli, a split-brain fixer) is not Redis
   const script = words.find((w) => !w.op && /\.sh$/.test(w.text));
   if (image?.role === 'server' && script && /(^|\/)(run|entrypoint|start-(master|replica|node|redis))\.sh$/.test(script.text)) {
-    return { role: 'server', serverArgs: [], entrypointServer: false, bitnamiScript: basename(script.text) };
+    return { role: 'server', serverArgs: [], entrypointServer: false, startScript: basename(script.text) };
   }
   return none;
 }
@@ -321,7 +323,7 @@ const WORKLOAD_APIS: Record<string, readonly string[]> = {
 function podSpecOf(root: YamlVNode): YamlVNode | undefined {
   const kind = asString(root.get('kind').value());
   const apiVersion = asString(root.get('apiVersion').value());
-  if (!kind || !WORKLOAD_APIS[kind] || (apiVersion !== undefined && !WORKLOAD_APIS[kind].includes(apiVersion))) return undefined;
+  if (!kind || !Object.hasOwn(WORKLOAD_APIS, kind) || (apiVersion !== undefined && !WORKLOAD_APIS[kind].includes(apiVersion))) return undefined;
   return kind === 'Pod' ? root.child('spec') : root.child('spec').child('template').child('spec');
 }
 
@@ -440,21 +442,20 @@ function lookupFile(pod: PodCtx, container: YamlVNode, path: string): FileLookup
 }
 
 function resolveKey(pod: PodCtx, source: { name: string; node: YamlVNode }, key: string): FileLookup {
-  const entry = findConfigMap(pod.run, source.name, pod.ref.namespace);
+  const entry = findConfigMap(pod.run, source.name, pod.ref.namespace, pod.ref.file);
   return entry ? { entry, key } : { missing: { name: source.name, key, node: source.node } };
 }
 
 /**
  * Read a redis.conf file a container names (`redis-server /etc/redis/redis.conf`, `include ...`,
- * `--include ...`) with its includes expanded; undefined when it cannot be read (a finding says why).
+ * `--include ...`) from its ConfigMap; undefined when it cannot be read (a finding says why).
+ * @param at where the file is named, for the finding
  */
-function readConfFile(pod: PodCtx, container: YamlVNode, path: string, at: Origin, depth = 0): { directives: ConfigDirective[]; problems: ConfProblem[] } | undefined {
+function readConfFile(pod: PodCtx, container: YamlVNode, path: string, at: Origin): { directives: ConfigDirective[]; problems: ConfProblem[] } | undefined {
   const found = lookupFile(pod, container, path);
   if (found && 'entry' in found && found.entry.data.child(found.key).exists) {
     pod.usedKeys.push(found.entry.data.child(found.key));
-    const parsed = redisConfOf(found.entry, found.key);
-    const expanded = expandIncludes(parsed.directives, (p) => (depth < 8 ? readConfFile(pod, container, p, at, depth + 1) : undefined));
-    return { directives: expanded.directives, problems: [...parsed.problems, ...expanded.problems] };
+    return redisConfOf(found.entry, found.key);
   }
   const where = at.kind === 'file' ? at.pos : at.anchor;
   if (found && 'missing' in found) {
@@ -470,7 +471,7 @@ function readConfFile(pod: PodCtx, container: YamlVNode, path: string, at: Origi
 /** Report settings this adapter cannot see, once per position. */
 function reportPartial(pod: PodCtx, pos: SourcePosition, message: string): void {
   if (pod.findings.some((f) => f.ruleId === PARTIAL_RULE && f.pos.line === pos.line && f.pos.column === pos.column && f.pos.file === pos.file)) return;
-  pod.findings.push({ ruleId: PARTIAL_RULE, message: `${pod.ref.kind} ${pod.ref.name}: ${message} (${PARTIAL_RULE})`, pos, object: findingObject(pod.ref) });
+  pod.findings.push({ ruleId: PARTIAL_RULE, message, pos, object: findingObject(pod.ref) });
 }
 
 /** Literal `env[].value`s of a container by name, with their nodes. */
@@ -503,7 +504,7 @@ function containerConfig(pod: PodCtx, container: YamlVNode, image: ImageRef | un
     }
   };
   if (flags.configFile) addFile(flags.configFile.path, flags.configFile.origin);
-  const script = launch.bitnamiScript;
+  const script = launch.startScript;
   if (script && /^start-/.test(script)) {
     // Bitnami chart start scripts: --include redis.conf, then master.conf or replica.conf, from the mounted ConfigMap
     const dir = '/opt/bitnami/redis/mounted-etc';
@@ -519,11 +520,10 @@ function containerConfig(pod: PodCtx, container: YamlVNode, image: ImageRef | un
   } else if (script && image?.flavor === 'bitnami') {
     layers.push(...bitnamiEnvDirectives(container));
   }
-  const includeAt = (p: string) => flags.directives.find((d) => d.name === 'include' && d.args[0] === p)?.origin ?? container.origin();
-  const flagDirectives = expandIncludes(flags.directives, (p) => readConfFile(pod, container, p, includeAt(p)));
-  problems.push(...flagDirectives.problems);
+  const expanded = expandIncludes([...layers, ...flags.directives], (p, include) => readConfFile(pod, container, p, include.origin));
+  problems.push(...expanded.problems);
   pod.findings.push(...confProblemFindings(problems, findingObject(pod.ref)));
-  return applyDirectives(new Map(), [...layers, ...flagDirectives.directives]);
+  return applyDirectives(new Map(), expanded.directives);
 }
 
 /**
@@ -538,7 +538,7 @@ function bitnamiEnvDirectives(container: YamlVNode): ConfigDirective[] {
   out.push({
     name: 'appendonly',
     args: [aof ? (asString(aof.value()) ?? 'yes') : 'yes'],
-    origin: aof ? aof.origin() : { kind: 'absent', key: 'env.REDIS_AOF_ENABLED (Bitnami image default: yes)', anchor: container.child('env').pos() },
+    origin: aof ? aof.origin() : { kind: 'default', source: 'image default', key: 'env.REDIS_AOF_ENABLED (bitnami/redis: yes)', anchor: container.child('env').pos() },
   });
   const rdbOff = env.get('REDIS_RDB_POLICY_DISABLED');
   if (rdbOff && /^(yes|true|1)$/i.test(asString(rdbOff.value()) ?? '')) out.push({ name: 'save', args: [''], origin: rdbOff.origin() });
@@ -573,7 +573,7 @@ function dataDirOf(config: RedisConfig, workDir: string, image: ImageRef | undef
     const dir = d.startsWith('/') ? d : `${workDir}/${d}`;
     return { dir: normPath(dir.replace(/\/\.(\/|$)/g, '/')), explicit: config.get('dir')?.origin.kind === 'file' };
   }
-  if (image?.flavor === 'bitnami' && launch.bitnamiScript && !/^start-/.test(launch.bitnamiScript)) return { dir: '/bitnami/redis/data', explicit: false };
+  if (image?.flavor === 'bitnami' && launch.startScript && !/^start-/.test(launch.startScript)) return { dir: '/bitnami/redis/data', explicit: false };
   return { dir: workDir, explicit: false };
 }
 
@@ -663,7 +663,7 @@ function runAsUserOf(container: YamlVNode, podSpec: YamlVNode, image: ImageRef |
   const anchor = container.child('securityContext').node !== undefined ? container.child('securityContext').pos() : container.pos();
   if (set && uid !== undefined && uid !== 0) return { user: { value: uid, origin: set.origin() }, chownsWorkDir: false };
   const origin: Origin = set ? set.origin() : { kind: 'absent', key: 'securityContext.runAsUser', anchor };
-  if (image?.flavor === 'bitnami' && !set) return { user: { value: 1001, origin: { kind: 'absent', key: 'securityContext.runAsUser (Bitnami image: USER 1001)', anchor } }, chownsWorkDir: false };
+  if (image?.flavor === 'bitnami' && !set) return { user: { value: 1001, origin: { kind: 'default', source: 'image default', key: 'securityContext.runAsUser (bitnami/redis: USER 1001)', anchor } }, chownsWorkDir: false };
   if (launch.entrypointServer) return { user: { value: 999, origin }, chownsWorkDir: true };
   if (set || image?.flavor === 'official' || image?.flavor === 'valkey' || image?.flavor === 'redis-stack') return { user: { value: 0, origin }, chownsWorkDir: false };
   return { user: { value: null, origin }, chownsWorkDir: false };
@@ -733,11 +733,11 @@ export function workloadDeployments(doc: LoadedDocument, run: RunContext, pvcs: 
     const clusterOn = config.get('cluster-enabled');
     const isCluster = clusterOn?.args[0]?.toLowerCase() === 'yes';
     const replicaOf = config.get('replicaof') ?? config.get('slaveof');
-    const replicated = !!sentinel || !!initReplication || c.launch.bitnamiScript === 'start-node.sh';
+    const replicated = !!sentinel || !!initReplication || c.launch.startScript === 'start-node.sh';
     let role: RedisRole = 'standalone';
     if (isCluster) role = 'master';
-    else if (replicaOf || c.launch.bitnamiScript === 'start-replica.sh' || mode === 'replica' || mode === 'slave') role = 'replica';
-    else if (mode === 'master' || replicas.value > 1 || c.launch.bitnamiScript === 'start-node.sh') role = 'master';
+    else if (replicaOf || c.launch.startScript === 'start-replica.sh' || mode === 'replica' || mode === 'slave') role = 'replica';
+    else if (mode === 'master' || replicas.value > 1 || c.launch.startScript === 'start-node.sh') role = 'master';
     const replicaCount: Setting<number> =
       role === 'master' && replicated && !isCluster ? { value: Math.max(0, replicas.value - 1), origin: replicas.origin } : { value: 0, origin: { kind: 'absent', key: 'replicaCount', anchor: ref.pos } };
     let failover: RedisDeployment['failover'] = { value: 'none', origin: { kind: 'absent', key: 'failover', anchor: podSpec.child('containers').pos() } };
@@ -798,7 +798,7 @@ export function configMapsReferencedBy(docs: readonly LoadedDocument[], run: Run
     const volumes = podSpec.child('volumes');
     for (let i = 0; i < volumes.items().length; i++) {
       for (const s of configMapSources(volumes.child(i))) {
-        const entry = findConfigMap(run, s.name, namespace);
+        const entry = findConfigMap(run, s.name, namespace, doc.file);
         if (entry) out.add(entry);
       }
     }

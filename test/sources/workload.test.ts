@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseText, type LoadedDocument } from '../../src/load/documents.js';
-import type { RunContext, SourceResult } from '../../src/sources/common.js';
+import { rootOf, type RunContext, type SourceResult } from '../../src/sources/common.js';
 import { configMapDeployments, configMapEntry } from '../../src/sources/configmap.js';
 import {
   PARTIAL_RULE,
@@ -14,7 +14,6 @@ import {
   workloadDeployments,
   type PvcEntry,
 } from '../../src/sources/workload.js';
-import { rootOf } from '../../src/sources/common.js';
 import { originPosition, type Origin, type RedisDeployment } from '../../src/types.js';
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/workload/${name}`, import.meta.url), 'utf8');
@@ -22,7 +21,7 @@ const line = (o: Origin) => originPosition(o).line;
 const col = (o: Origin) => originPosition(o).column;
 
 function runOf(documents: LoadedDocument[]): RunContext {
-  return { configMaps: documents.map(configMapEntry).filter((c) => c !== undefined), valuesFiles: [] };
+  return { configMaps: documents.map(configMapEntry).filter((c) => c !== undefined), valuesFiles: [], ociRepositories: [] };
 }
 
 /** All workload results of a YAML text (ConfigMaps and PVCs of the same text are in the run). */
@@ -201,7 +200,7 @@ describe('workloadDeployments: Deployment with a ConfigMap redis.conf (fixtures/
 
   it('reports a ConfigMap that is not among the inputs, at its name', () => {
     const { documents } = parseText(fixture('deployment-configmap.yaml'), 'x.yaml');
-    const res = workloadDeployments(documents[1], { configMaps: [], valuesFiles: [] });
+    const res = workloadDeployments(documents[1], { configMaps: [], valuesFiles: [], ociRepositories: [] });
     expect(res.deployments).toHaveLength(1);
     expect(res.deployments[0].config.get('appendonly')).toBeUndefined();
     expect(res.findings).toHaveLength(1);
@@ -300,7 +299,7 @@ spec:
 `;
     const dep = only(text);
     expect(dep.runAsUser.value).toBe(1001);
-    expect(dep.runAsUser.origin.kind).toBe('absent');
+    expect(dep.runAsUser.origin).toMatchObject({ kind: 'default', source: 'image default' });
     expect(dep.fsGroup.value).toBeNull();
     expect(dep.volume).toMatchObject({ kind: 'pvc', mountPath: '/bitnami/redis/data', claimName: 'redis-data' });
     expect(dep.config.get('appendonly')!.args).toEqual(['no']);
@@ -508,6 +507,22 @@ describe('corpus: every StatefulSet/other file', () => {
     expect(dep.config.get('loglevel')!.args).toEqual(['warning']);
     expect(dep.config.get('save')!.args).toEqual(['60', '1']);
     expect(dep.volume.size?.value).toBe(1024 ** 3);
+  });
+
+  it('reads Bitnami chart output whole when its ConfigMap is in the run: start-master.sh includes redis.conf + master.conf', () => {
+    const files = ['other/thefirstofthe300__k3s-cluster-config__redis__configmap.yaml', 'other/thefirstofthe300__k3s-cluster-config__redis__master__application.yaml'];
+    const documents = files.flatMap((rel) => parseText(readFileSync(new URL(rel, corpus), 'utf8'), rel).documents);
+    const run = runOf(documents);
+    const referenced = configMapsReferencedBy(documents, run);
+    expect(configMapDeployments(documents[0], run, referenced).deployments).toEqual([]);
+    const r = workloadDeployments(documents[1], run);
+    expect(r.findings).toEqual([]);
+    const c = r.deployments[0].config;
+    expect(c.get('appendonly')).toMatchObject({ args: ['yes'], origin: { kind: 'file', pos: { file: files[0], line: 15 } } });
+    expect(c.get('save')!.args).toEqual([]);
+    expect(c.get('dir')).toMatchObject({ args: ['/data'], origin: { pos: { line: 20 } } });
+    expect(r.deployments[0].volume).toMatchObject({ kind: 'emptyDir', mountPath: '/data' });
+    expect(r.deployments[0].configAnchor).toMatchObject({ file: files[0], line: 12 }); // `redis.conf: |-`
   });
 
   it('says when the mounted ConfigMap is in another file (Bitnami chart output)', () => {
