@@ -305,7 +305,7 @@ spec:
     expect(dep.config.get('appendonly')!.args).toEqual(['no']);
     expect(line(dep.config.get('appendonly')!.origin)).toBe(14);
     const noEnv = only(text.replace(/ {10}env:\n.*\n.*\n/, ''));
-    expect(noEnv.config.get('appendonly')).toMatchObject({ args: ['yes'], origin: { kind: 'absent' } });
+    expect(noEnv.config.get('appendonly')).toMatchObject({ args: ['yes'], origin: { kind: 'default', source: 'image default' } });
   });
 
   it('honours an explicit runAsUser, and an init container chown only when it mounts the data volume', () => {
