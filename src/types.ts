@@ -44,11 +44,11 @@ export function originPosition(origin: Origin): SourcePosition {
   return origin.kind === 'file' ? origin.pos : origin.anchor;
 }
 
-/** Words for an origin in a message: "" for a file value, " (chart default)" etc. otherwise. */
+/** Words for an origin in a message: " (chart default)" etc. for a default, "" for a file value or an unset one. */
 export function originLabel(origin: Origin): string {
   if (origin.kind === 'file') return '';
   if (origin.kind === 'default') return ` (${origin.source})`;
-  return ' (not set)';
+  return '';
 }
 
 /** The Kubernetes (or Flux/Argo) object a deployment was read from. */

@@ -78,7 +78,9 @@ export const aofDiskHeadroom: Rule = {
     if (d.aofEnabled && d.rewriteTriggerBytes !== null) {
       parts.push(`AOF rewrite at ${formatBytes(d.rewriteTriggerBytes)} + new BASE ${formatBytes(d.baseAfterRewriteBytes ?? 0)}`);
     }
-    if (d.dumpRdbPresent && projection.rdbBytes !== null) parts.push(`dump.rdb ${formatBytes(projection.rdbBytes)}`);
+    if (d.dumpRdbPresent && projection.rdbBytes !== null) {
+      parts.push(`dump.rdb ${formatBytes(projection.rdbBytes)}${d.aofEnabled ? '' : ` + temp RDB ${formatBytes(projection.rdbBytes)} during BGSAVE`}`);
+    }
     const recommended = projection.disk.recommendedVolumeBytes ?? peak;
     return [
       {

@@ -100,7 +100,7 @@ export const memoryLimitMissing: Rule = {
     const where = dep.chart ? ' (set master/replica resources.limits.memory, or a resourcesPreset other than none)' : ' (set resources.limits.memory)';
     return [
       {
-        message: `no memory limit on the Redis container${dep.memoryLimit.origin.kind === 'default' ? originLabel(dep.memoryLimit.origin) : ''}: nothing bounds the dataset, the AOF or a fork${where}`,
+        message: `no memory limit on the Redis container${originLabel(dep.memoryLimit.origin)}: nothing bounds the dataset, the AOF or a fork${where}`,
         pos: originPosition(dep.memoryLimit.origin),
       },
     ];

@@ -23,7 +23,7 @@ export const replicasFailover: Rule = {
     }
     if (!persistenceOn(dep) || dep.volume.kind !== 'pvc') return [];
     if (dep.failover.value === 'none') {
-      const who = dep.role === 'master' ? `a master with ${dep.replicaCount.value} replica(s) and no Sentinel` : `a single Redis (replicas ${dep.replicas.value}${originLabel(dep.replicas.origin)})`;
+      const who = dep.role === 'master' && dep.replicaCount.value > 0 ? `a master with ${dep.replicaCount.value} replica(s) and no Sentinel` : `a single Redis (replicas ${dep.replicas.value}${originLabel(dep.replicas.origin)})`;
       return [
         {
           message: `${who} has no failover: one pod restart or node loss is an outage; enable Sentinel (sentinel.enabled) with at least 2 replicas`,

@@ -46,20 +46,31 @@ export function bitnamiDeployments(input: BitnamiInput): SourceResult {
   const obj = findingObject(input.object);
   const parsedVersion = redisVersionForChart(input.chartVersion);
   const major = parsedVersion.chartMajor ?? LATEST_KNOWN_MAJOR;
+  const where = input.chartVersionPos ?? input.anchor;
   if (parsedVersion.chartMajor === undefined) {
     findings.push({
       ruleId: 'unresolved-values',
       message: input.chartVersion
         ? `chart version "${input.chartVersion}" not understood: assumed Bitnami redis chart ${major}.x defaults`
-        : `Bitnami redis chart version unknown (plain values file): assumed chart ${major}.x defaults (Redis ${redisVersionForChart(String(major)).label})`,
-      pos: input.chartVersionPos ?? input.anchor,
+        : `Bitnami redis chart version unknown: assumed chart ${major}.x defaults (Redis ${redisVersionForChart(String(major)).label})` +
+          (input.source === 'bitnami-values' ? '; a Chart.yaml beside the values file with the redis version pins it' : ''),
+      pos: where,
       object: obj,
     });
-  } else if (major < 13) {
+  } else if (major > LATEST_KNOWN_MAJOR) {
     findings.push({
       ruleId: 'unresolved-values',
-      message: `Bitnami redis chart ${input.chartVersion} predates the master/replica values layout (chart 13+): settings not evaluated`,
-      pos: input.chartVersionPos ?? input.anchor,
+      message: `Bitnami redis chart ${input.chartVersion} is newer than the versions redis-lint knows (up to ${LATEST_KNOWN_MAJOR}.x): assumed chart ${LATEST_KNOWN_MAJOR}.x defaults`,
+      pos: where,
+      object: obj,
+    });
+  }
+  if (major < 13 || input.layers.some(isLegacyLayout)) {
+    findings.splice(0); // the version notice says less than this one
+    findings.push({
+      ruleId: 'unresolved-values',
+      message: `values use the Bitnami redis chart layout before 14.0 (cluster/slave/usePassword${input.chartVersion ? `, chart ${input.chartVersion}` : ''}): redis-lint reads the master/replica layout only, settings not evaluated`,
+      pos: where,
       object: obj,
     });
     return { deployments: [], findings };
@@ -89,7 +100,9 @@ export function bitnamiDeployments(input: BitnamiInput): SourceResult {
 
   const replicaCountNode = values.get('replica').get('replicaCount');
   const replicaCount = asNumber(replicaCountNode.value()) ?? 0;
-  const deployments = roles.map((r) => roleDeployment(values, r, input, major, sentinel, redisVersion, findings));
+  const deployments = roles
+    .map((r) => roleDeployment(values, r, input, major, sentinel, redisVersion, findings))
+    .filter((d) => d.role !== 'replica' || d.replicas.value > 0);
   const master = deployments.find((d) => d.role === 'master');
   for (const d of deployments) {
     if (d.role === 'master') d.replicaCount = { value: replicaCount, origin: replicaCountNode.origin() };
@@ -97,6 +110,12 @@ export function bitnamiDeployments(input: BitnamiInput): SourceResult {
     if (d.role === 'replica' && master) d.masterPersistent = master.volume.kind === 'pvc' && persists(master.config);
   }
   return { deployments, findings };
+}
+
+/** The chart < 14 layout (README "To 14.0.0": cluster.slaveCount, slave.*, usePassword became architecture, replica.*, auth.*). */
+function isLegacyLayout(layer: VNode): boolean {
+  if (layer.get('architecture').exists) return false;
+  return layer.get('slave').exists || layer.get('cluster').get('slaveCount').exists || layer.get('usePassword').exists;
 }
 
 /** AOF on, or RDB save points configured (an empty `save` means off; absent means Redis defaults, i.e. on). */

@@ -1,0 +1,363 @@
+/**
+ * Table tests for the memory rules (src/rules/memory.ts): fork-memory-headroom, maxmemory-unset,
+ * memory-limit-missing. Hand arithmetic from the model (docs/model.md "Fork memory"):
+ *
+ *   Dset      = workload, else maxmemory, else the container memory limit
+ *   used      = Dset + baselineRss 8Mi + repl backlog 1Mi = Dset + 9Mi
+ *   cow       = Dset without a write rate (the 2x rule),
+ *             = min(Dset, ceil(rate × child × 40)), child = B / 100MiB/s, with a write rate
+ *   forkPeak  = used + cow (Redis 7.x: no rewrite buffer)
+ *   safe maxmemory = floor((limit − 9Mi) / (1 + cow/Dset)) in whole mb
+ *   Bitnami chart 19+ resourcesPreset nano -> memory limit 192Mi
+ */
+import { ruleTester, yaml } from './fixtures/harness.js';
+
+/** Klamm incident release: chart 20.x, standalone, chart defaults (preset nano 192Mi, no maxmemory). */
+const klamm50Mi = yaml`
+  apiVersion: helm.toolkit.fluxcd.io/v2
+  kind: HelmRelease
+  metadata:
+    name: redis
+    namespace: klamm-prod
+  spec:
+    interval: 10m
+    chart:
+      spec:
+        chart: redis
+        version: 20.13.3
+        sourceRef:
+          kind: HelmRepository
+          name: bitnami
+          namespace: flux-system
+    values:
+      architecture: standalone
+      master:
+        persistence:
+          enabled: true
+          size: 50Mi
+`;
+
+/** maxmemory 100mb via master.configuration and a 512Mi limit. */
+const maxmemory100mb = yaml`
+  apiVersion: helm.toolkit.fluxcd.io/v2
+  kind: HelmRelease
+  metadata:
+    name: redis
+    namespace: shop
+  spec:
+    chart:
+      spec:
+        chart: redis
+        version: 20.13.3
+        sourceRef:
+          kind: HelmRepository
+          name: bitnami
+    values:
+      architecture: standalone
+      master:
+        configuration: |-
+          maxmemory 100mb
+          maxmemory-policy allkeys-lru
+        resources:
+          limits:
+            memory: 512Mi
+        persistence:
+          size: 1Gi
+`;
+
+/** A ConfigMap redis.conf with maxmemory 900mb mounted by a StatefulSet limited to 1Gi. */
+const configMap900mb = yaml`
+  apiVersion: v1
+  kind: ConfigMap
+  metadata:
+    name: redis-conf
+    namespace: cache
+  data:
+    redis.conf: |
+      appendonly yes
+      maxmemory 900mb
+  ---
+  apiVersion: apps/v1
+  kind: StatefulSet
+  metadata:
+    name: redis
+    namespace: cache
+  spec:
+    serviceName: redis
+    selector:
+      matchLabels: {app: redis}
+    template:
+      metadata:
+        labels: {app: redis}
+      spec:
+        securityContext: {fsGroup: 999}
+        containers:
+          - name: redis
+            image: redis:7.2.4
+            command: [redis-server, /etc/redis/redis.conf]
+            resources:
+              limits:
+                memory: 1Gi
+            volumeMounts:
+              - {name: data, mountPath: /data}
+              - {name: conf, mountPath: /etc/redis}
+        volumes:
+          - name: conf
+            configMap: {name: redis-conf}
+    volumeClaimTemplates:
+      - metadata: {name: data}
+        spec:
+          resources:
+            requests:
+              storage: 8Gi
+`;
+
+/**
+ * maxmemory 1gb under a 1536Mi limit. With `writeRate`, the StatefulSet carries the
+ * redis-lint.io/write-rate annotation; without, an unrelated annotation on the same line.
+ */
+function statefulSet1gb(writeRate?: string): string {
+  return yaml`
+    apiVersion: apps/v1
+    kind: StatefulSet
+    metadata:
+      name: redis
+      annotations:
+        ${writeRate ? `redis-lint.io/write-rate: ${writeRate}` : 'team: cache'}
+    spec:
+      serviceName: redis
+      selector:
+        matchLabels: {app: redis}
+      template:
+        metadata:
+          labels: {app: redis}
+        spec:
+          securityContext: {fsGroup: 999}
+          containers:
+            - name: redis
+              image: redis:7.2.4
+              args: [--appendonly, "yes", --maxmemory, 1gb]
+              resources:
+                limits: {memory: 1536Mi}
+              volumeMounts:
+                - {name: data, mountPath: /data}
+      volumeClaimTemplates:
+        - metadata: {name: data}
+          spec:
+            resources:
+              requests:
+                storage: 8Gi
+  `;
+}
+
+ruleTester('fork-memory-headroom', {
+  valid: [
+    {
+      // Dset = 100Mi; used = 109Mi; cow = 100Mi; forkPeak = 209Mi <= 512Mi
+      name: 'HelmRelease with maxmemory 100mb in master.configuration and a 512Mi limit',
+      code: maxmemory100mb,
+    },
+    {
+      // appendonly no, save "", standalone (no replicas): Redis never forks
+      name: 'Bitnami values for a pure cache never fork',
+      code: yaml`
+        architecture: standalone
+        commonConfiguration: |-
+          appendonly no
+          save ""
+        master:
+          persistence:
+            enabled: false
+      `,
+    },
+    {
+      // write rate 1Mi/s: child = 1Gi / 100Mi/s = 10.24 s; cow = min(1Gi, ceil(1Mi × 10.24 × 40)) = 429,496,730 B (409.6Mi)
+      // forkPeak = 1Gi + 9Mi + 409.6Mi = 1,512,675,738 B (1442.6Mi) <= 1536Mi = 1,610,612,736 B
+      name: 'StatefulSet maxmemory 1gb / limit 1536Mi with a measured write rate of 1MiB/s',
+      code: statefulSet1gb('1MiB/s'),
+    },
+  ],
+  invalid: [
+    {
+      // Dset = limit 192Mi; used = 201Mi; cow = 192Mi; forkPeak = 393Mi > 192Mi
+      // safe = floor((192 − 9) / 2) = 91mb. The limit is the chart default: point at master (its closest parent).
+      name: 'HelmRelease 50Mi with chart defaults (preset nano 192Mi, no maxmemory)',
+      code: klamm50Mi,
+      errors: [{ line: 18, column: 5, at: 'master:', includes: ['fork peak 393Mi', '201Mi in use', '192Mi copied on write', 'memory limit 192Mi (chart default)', 'at most 91mb', 'at least 393Mi'] }],
+    },
+    {
+      // Dset = 900Mi; used = 909Mi; cow = 900Mi; forkPeak = 1809Mi (1.8Gi) > 1Gi
+      // safe = floor((1024 − 9) / 2) = 507mb; needed limit 1809Mi. maxmemory is set: point at its directive.
+      name: 'ConfigMap maxmemory 900mb under a 1Gi StatefulSet limit points at the directive',
+      code: configMap900mb,
+      errors: [{ line: 9, column: 5, at: 'maxmemory 900mb', includes: ['fork peak 1.8Gi', 'maxmemory 900mb', 'memory limit 1Gi', 'at most 507mb', 'at least 1809Mi'] }],
+    },
+    {
+      // no write rate: cow = Dset = 1Gi; forkPeak = 1Gi + 9Mi + 1Gi = 2057Mi > 1536Mi
+      // safe = floor((1536 − 9) / 2) = 763mb; needed 2057Mi. Points at the --maxmemory flag.
+      name: 'StatefulSet maxmemory 1gb / limit 1536Mi without a write rate (2x rule)',
+      code: statefulSet1gb(),
+      errors: [{ line: 19, column: 39, at: '--maxmemory', includes: ['memory limit 1.5Gi', 'at most 763mb', 'at least 2057Mi'] }],
+    },
+  ],
+});
+
+ruleTester('maxmemory-unset', {
+  valid: [
+    {
+      // safe = floor((512 − 9) / 2) = 251mb >= 100mb
+      name: 'HelmRelease with maxmemory 100mb and a 512Mi limit',
+      code: maxmemory100mb,
+    },
+    {
+      name: 'StatefulSet without a memory limit (memory-limit-missing reports it)',
+      code: yaml`
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: redis
+        spec:
+          serviceName: redis
+          selector:
+            matchLabels: {app: redis}
+          template:
+            metadata:
+              labels: {app: redis}
+            spec:
+              containers:
+                - name: redis
+                  image: redis:7.2.4
+                  args: [--appendonly, "yes"]
+      `,
+    },
+  ],
+  invalid: [
+    {
+      // limit 192Mi (preset nano), no maxmemory: safe = floor((192 − 9) / 2) = 91mb; the missing
+      // master.configuration's closest parent is master
+      name: 'HelmRelease 50Mi with the preset limit and no maxmemory',
+      code: klamm50Mi,
+      errors: [{ line: 18, column: 5, at: 'master:', includes: ['memory limit 192Mi (chart default) without maxmemory', 'at most 91mb', 'through a fork'] }],
+    },
+    {
+      // maxmemory 900mb > safe floor((1024 − 9) / 2) = 507mb
+      name: 'ConfigMap maxmemory 900mb above what a 1Gi limit carries through a fork',
+      code: configMap900mb,
+      errors: [{ line: 9, column: 5, at: 'maxmemory 900mb', includes: ['maxmemory 900mb is above', '1Gi memory limit', 'at most 507mb'] }],
+    },
+  ],
+});
+
+ruleTester('memory-limit-missing', {
+  valid: [
+    {
+      name: 'HelmRelease chart 20.x: the default resourcesPreset nano sets a 192Mi limit',
+      code: klamm50Mi,
+    },
+    {
+      name: 'StatefulSet with resources.limits.memory',
+      code: configMap900mb,
+    },
+    {
+      // a ConfigMap no workload mounts says nothing about resources (needsWorkload rules skip it)
+      name: 'ConfigMap redis.conf alone',
+      code: yaml`
+        apiVersion: v1
+        kind: ConfigMap
+        metadata:
+          name: redis-conf
+        data:
+          redis.conf: |
+            appendonly yes
+      `,
+    },
+  ],
+  invalid: [
+    {
+      // requests only: the missing limits.memory's closest existing parent is resources
+      name: 'StatefulSet with memory requests but no limit',
+      code: yaml`
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: redis
+        spec:
+          serviceName: redis
+          selector:
+            matchLabels: {app: redis}
+          template:
+            metadata:
+              labels: {app: redis}
+            spec:
+              containers:
+                - name: redis
+                  image: redis:7.2.4
+                  args: [--appendonly, "yes"]
+                  resources:
+                    requests:
+                      memory: 256Mi
+      `,
+      errors: [{ line: 17, column: 11, at: 'resources:', includes: ['no memory limit', 'resources.limits.memory'] }],
+    },
+    {
+      // resources set without a memory limit: the chart renders them as is and ignores the preset
+      name: 'Bitnami values with master.resources.limits.cpu only',
+      code: yaml`
+        architecture: standalone
+        master:
+          resources:
+            limits:
+              cpu: 500m
+      `,
+      errors: [{ line: 4, column: 5, at: 'limits:', includes: ['no memory limit', 'master/replica resources.limits.memory'] }],
+    },
+    {
+      // resourcesPreset none renders no resources; the missing master.resources.limits.memory's closest parent is master
+      name: 'Argo CD Application helm.valuesObject with resourcesPreset none',
+      code: yaml`
+        apiVersion: argoproj.io/v1alpha1
+        kind: Application
+        metadata:
+          name: redis
+          namespace: argocd
+        spec:
+          destination:
+            namespace: cache
+          source:
+            repoURL: https://charts.bitnami.com/bitnami
+            chart: redis
+            targetRevision: 19.6.0
+            helm:
+              valuesObject:
+                architecture: standalone
+                master:
+                  resourcesPreset: none
+      `,
+      errors: [{ line: 16, column: 9, at: 'master:', includes: ['no memory limit'] }],
+    },
+    {
+      fails: 'adapter (src/sources/bitnami.ts memoryLimitOf) gives the chart-default `resources` origin although the user wrote resourcesPreset: none, so the message says "(chart default)"',
+      name: 'resourcesPreset none written by the user is not called a chart default',
+      code: yaml`
+        apiVersion: argoproj.io/v1alpha1
+        kind: Application
+        metadata:
+          name: redis
+          namespace: argocd
+        spec:
+          destination:
+            namespace: cache
+          source:
+            repoURL: https://charts.bitnami.com/bitnami
+            chart: redis
+            targetRevision: 19.6.0
+            helm:
+              valuesObject:
+                architecture: standalone
+                master:
+                  resourcesPreset: none
+      `,
+      errors: [{ line: 16, column: 9, includes: ['no memory limit'], excludes: ['(chart default)'] }],
+    },
+  ],
+});
