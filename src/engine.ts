@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadPaths, parseText, type LoadedDocument } from './load/documents.js';
 import { asString } from './load/vnode.js';
@@ -9,7 +9,6 @@ import { findingObject, rootOf } from './sources/common.js';
 import { collectDeployments } from './sources/index.js';
 import { redisDependencyVersion } from './sources/values-file.js';
 import type { Finding, InputError, RedisDeployment, Severity, SourcePosition } from './types.js';
-import { readFileSync } from 'node:fs';
 
 /** What one lint run found. */
 export interface LintResult {
@@ -63,7 +62,15 @@ export function lintDocuments(documents: LoadedDocument[], policy: Policy, value
     if (severity) findings.push({ ...f, severity });
   }
   for (const dep of collected.deployments) {
-    const projection = projectDeployment(dep, policy.model);
+    let projection;
+    try {
+      projection = projectDeployment(dep, policy.model);
+    } catch (e) {
+      // the model refuses impossible numbers (RangeError); say so instead of crashing the run
+      const severity = severityOf(policy, 'unresolved-values');
+      if (severity) findings.push({ ruleId: 'unresolved-values', severity, message: `cannot project this deployment: ${(e as Error).message}`, pos: dep.object.pos, object: findingObject(dep.object), role: dep.role });
+      continue;
+    }
     for (const rule of RULES) {
       const severity = severityOf(policy, rule.id);
       if (!severity) continue;
