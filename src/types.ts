@@ -98,6 +98,11 @@ export interface ProbeTiming {
   periodSeconds: number;
   timeoutSeconds: number;
   failureThreshold: number;
+  /**
+   * the probe passes while Redis answers `LOADING`: a tcpSocket probe (the port is open while
+   * loading) or the Bitnami chart's ping_liveness_local.sh (templates/health-configmap.yaml accepts LOADING)
+   */
+  acceptsLoading: boolean;
 }
 
 export type RedisRole = 'master' | 'replica' | 'standalone' | 'sentinel-node';
@@ -133,6 +138,8 @@ export interface RedisDeployment {
   replicaCount: Setting<number>;
   /** for a replica: whether its master persists data (AOF or RDB); undefined when unknown */
   masterPersistent?: boolean;
+  /** for a replica: its master's maxmemory in bytes, which bounds the replicated dataset */
+  masterMaxmemory?: Setting<number>;
   volume: DataVolume;
   /** memory limit of the Redis container in bytes, null when there is none */
   memoryLimit: Setting<number | null>;

@@ -190,13 +190,24 @@ export function embeddedContext(scalar: Scalar, outer: DocContext, pathPrefix: r
     const firstContent = contentLines.find((l) => l.trim() !== '') ?? '';
     const indent = firstContent.length - firstContent.trimStart().length;
     if (scalar.type === 'BLOCK_LITERAL') {
-      lineMap = (l, c) => ({ line: startPos.line + l, col: indent + c });
+      // content line l (1-based) starts after the header line; map through the outer context so
+      // nested embeddings (a block inside an Argo CD values string) keep the outer indentation
+      const lineStarts: number[] = [];
+      let off = start + srcLines[0].length + 1;
+      for (const l of contentLines) {
+        lineStarts.push(off);
+        off += l.length + 1;
+      }
+      lineMap = (l, c) => {
+        const at = lineStarts[l - 1];
+        return at === undefined ? { line: startPos.line + l, col: indent + c } : outer.locate(at + indent + c - 1);
+      };
     } else {
       lineMap = searchMap(contentLines, textLines, startPos.line + 1, startPos);
     }
   } else if (!text.includes('\n')) {
     const quote = scalar.type === 'QUOTE_DOUBLE' || scalar.type === 'QUOTE_SINGLE' ? 1 : 0;
-    lineMap = (_l, c) => ({ line: startPos.line, col: startPos.col + quote + c - 1 });
+    lineMap = (_l, c) => outer.locate(start + quote + c - 1);
   } else {
     lineMap = searchMap(srcLines, textLines, startPos.line, startPos);
   }

@@ -31,7 +31,9 @@ export const aofRewriteUnreachable: Rule = {
   id: 'aof-rewrite-unreachable',
   needsWorkload: true,
   check({ dep, projection }) {
-    if (!confBool(dep, 'appendonly').value || !dep.volume.size) return [];
+    // percentage 0 disables rewrites whatever the volume size, so it needs no known size (existingClaim);
+    // without a data volume persistence-ephemeral reports the AOF instead
+    if (!confBool(dep, 'appendonly').value || (!dep.volume.size && dep.volume.kind !== 'pvc')) return [];
     const pct = confNumber(dep, 'auto-aof-rewrite-percentage');
     const min = confBytes(dep, 'auto-aof-rewrite-min-size');
     const volume = dep.volume.size;
@@ -45,7 +47,7 @@ export const aofRewriteUnreachable: Rule = {
         },
       ];
     }
-    if (min.value !== null && volume.value <= min.value) {
+    if (volume && min.value !== null && volume.value <= min.value) {
       return [
         {
           message: `${volumeWords(dep)} is ${volume.value < min.value ? 'below' : 'not above'} auto-aof-rewrite-min-size ${minWords(confValue(dep, 'auto-aof-rewrite-min-size').value, min.value)}${originLabel(min.origin)}: the AOF can never be rewritten and grows until the disk is full${when}`,

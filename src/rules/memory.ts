@@ -2,7 +2,7 @@ import type { Projection } from '../model/projection.js';
 import { formatBytes } from '../model/units.js';
 import { formatQuantity } from '../model/volume.js';
 import { confBytes, confValue } from '../sources/redis-defaults.js';
-import { originLabel, originPosition } from '../types.js';
+import { originLabel, originPosition, type RedisDeployment } from '../types.js';
 import { datasetWords, workloadWords } from './words.js';
 import { numParam, type Rule } from './rule.js';
 
@@ -67,7 +67,7 @@ export const maxmemoryUnset: Rule = {
   needsWorkload: true,
   check({ dep, projection }) {
     const limit = dep.memoryLimit.value;
-    if (limit === null) return [];
+    if (limit === null || replicaIgnoresMaxmemory(dep)) return [];
     const maxmemory = confBytes(dep, 'maxmemory');
     const safe = safeMaxmemory(limit, projection);
     const through = projection.memory.forkHappens ? ' through a fork' : '';
@@ -90,6 +90,18 @@ export const maxmemoryUnset: Rule = {
     return [];
   },
 };
+
+/**
+ * A replica that is never promoted (no failover) ignores its own maxmemory: performEvictions
+ * (evict.c) returns early when `masterhost && repl_slave_ignore_maxmemory`, and
+ * replica-ignore-maxmemory (alias slave-ignore-maxmemory) is yes by default since Redis 5. Its
+ * dataset follows the master's, so maxmemory on the replica is moot; the master's finding applies.
+ */
+function replicaIgnoresMaxmemory(dep: RedisDeployment): boolean {
+  if (dep.role !== 'replica' || dep.failover.value !== 'none') return false;
+  const d = dep.config.get('replica-ignore-maxmemory') ?? dep.config.get('slave-ignore-maxmemory');
+  return (d?.args[0] ?? 'yes').toLowerCase() !== 'no';
+}
 
 /** memory-limit-missing: no memory limit on the Redis container. */
 export const memoryLimitMissing: Rule = {

@@ -1,5 +1,5 @@
 import { formatSeconds } from '../model/units.js';
-import { originLabel, originPosition, type RedisDeployment } from '../types.js';
+import { originLabel, originPosition } from '../types.js';
 import { persistenceOn } from './disk.js';
 import type { Rule } from './rule.js';
 
@@ -36,7 +36,7 @@ export const livenessKillsLoading: Rule = {
   check({ dep, projection }) {
     const live = dep.livenessProbe.value;
     const load = projection.loadSeconds;
-    if (!live || dep.startupProbe.value || load === null || chartProbeAcceptsLoading(dep)) return [];
+    if (!live || live.acceptsLoading || dep.startupProbe.value || load === null) return [];
     const budget = live.initialDelaySeconds + live.periodSeconds * live.failureThreshold;
     if (budget >= load) return [];
     return [
@@ -47,19 +47,6 @@ export const livenessKillsLoading: Rule = {
     ];
   },
 };
-
-/**
- * The Bitnami redis chart renders `<role>.livenessProbe` as `/health/ping_liveness_local.sh`
- * (replicas: ping_liveness_local_and_master.sh), which exits 0 on a `LOADING` reply
- * (templates/health-configmap.yaml), so that probe never kills a loading Redis. A
- * `customLivenessProbe` (origin under `customLivenessProbe`) is the user's own and is checked.
- */
-function chartProbeAcceptsLoading(dep: RedisDeployment): boolean {
-  if (dep.chart?.name !== 'redis') return false;
-  const o = dep.livenessProbe.origin;
-  const path = o.kind === 'file' ? o.pos.yamlPath : o.key;
-  return /(^|\.)livenessProbe$/.test(path);
-}
 
 /**
  * shutdown-grace-too-short: on SIGTERM Redis with save points does a final blocking SAVE

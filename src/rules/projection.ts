@@ -12,7 +12,8 @@ export function projectionInput(dep: RedisDeployment, params: Partial<ModelParam
     redisVersion: v ? { major: v.major, minor: v.minor } : { major: UNKNOWN_REDIS_MAJOR, minor: 0 },
     role: dep.role === 'replica' ? 'replica' : dep.role === 'standalone' ? 'standalone' : 'master',
     volumeBytes: dep.volume.kind === 'none' ? null : volumeBytes,
-    maxmemoryBytes: confBytes(dep, 'maxmemory').value || null,
+    // a replica holds its master's dataset: the master's maxmemory bounds it when the replica sets none
+    maxmemoryBytes: confBytes(dep, 'maxmemory').value || dep.masterMaxmemory?.value || null,
     memoryLimitBytes: dep.memoryLimit.value,
     aof: {
       enabled: confBool(dep, 'appendonly').value,

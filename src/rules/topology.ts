@@ -26,7 +26,7 @@ export const replicasFailover: Rule = {
       const who = dep.role === 'master' && dep.replicaCount.value > 0 ? `a master with ${dep.replicaCount.value} replica(s) and no Sentinel` : `a single Redis (replicas ${dep.replicas.value}${originLabel(dep.replicas.origin)})`;
       return [
         {
-          message: `${who} has no failover: one pod restart or node loss is an outage; enable Sentinel (sentinel.enabled) with at least 2 replicas`,
+          message: `${who} has no failover: one pod restart or node loss is an outage; ${dep.chart ? 'enable Sentinel (sentinel.enabled) with at least 2 replicas' : 'run replicas with Sentinel (or an operator) for failover'}`,
           pos: originPosition(dep.failover.origin),
         },
       ];

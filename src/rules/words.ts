@@ -10,7 +10,9 @@ export function datasetWords(dep: RedisDeployment, projection: Projection): stri
     case 'workload':
       return `dataset ${formatBytes(bytes ?? 0)} from the workload input`;
     case 'maxmemory':
-      return `dataset bounded by maxmemory ${confValue(dep, 'maxmemory').value}`;
+      return dep.config.get('maxmemory') || !dep.masterMaxmemory
+        ? `dataset bounded by maxmemory ${confValue(dep, 'maxmemory').value}`
+        : `dataset bounded by the master's maxmemory ${formatBytes(dep.masterMaxmemory.value)}`;
     case 'memory-limit':
       return `no maxmemory: dataset bounded by the ${formatBytes(bytes ?? 0)} memory limit${originLabel(dep.memoryLimit.origin)}`;
     default:

@@ -3,6 +3,7 @@ import { LayeredVNode, ObjectVNode, YamlVNode, asBool, asNumber, asString, at, t
 import type { ConfigDirective, DataVolume, ObjectRef, Origin, RedisConfig, RedisDeployment, RedisRole, Setting, SourcePosition, WorkloadInput } from '../types.js';
 import { findingObject, probeTiming, quantityValue, type SourceFinding, type SourceResult } from './common.js';
 import { applyDirectives, parseRedisConf, parseServerArgs } from './redis-conf.js';
+import { parseRedisMemory } from '../model/units.js';
 import {
   LATEST_KNOWN_MAJOR,
   bitnamiDefaults,
@@ -107,7 +108,12 @@ export function bitnamiDeployments(input: BitnamiInput): SourceResult {
   for (const d of deployments) {
     if (d.role === 'master') d.replicaCount = { value: replicaCount, origin: replicaCountNode.origin() };
     if (d.role === 'sentinel-node') d.replicaCount = { value: Math.max(0, d.replicas.value - 1), origin: d.replicas.origin };
-    if (d.role === 'replica' && master) d.masterPersistent = master.volume.kind === 'pvc' && persists(master.config);
+    if (d.role === 'replica' && master) {
+      d.masterPersistent = master.volume.kind === 'pvc' && persists(master.config);
+      const mm = master.config.get('maxmemory');
+      const bytes = mm ? redisMemoryOrNull(mm.args[0]) : null;
+      if (mm && bytes) d.masterMaxmemory = { value: bytes, origin: mm.origin };
+    }
   }
   return { deployments, findings };
 }
@@ -116,6 +122,14 @@ export function bitnamiDeployments(input: BitnamiInput): SourceResult {
 function isLegacyLayout(layer: VNode): boolean {
   if (layer.get('architecture').exists) return false;
   return layer.get('slave').exists || layer.get('cluster').get('slaveCount').exists || layer.get('usePassword').exists;
+}
+
+function redisMemoryOrNull(v: string | undefined): number | null {
+  try {
+    return v === undefined ? null : parseRedisMemory(v);
+  } catch {
+    return null;
+  }
 }
 
 /** AOF on, or RDB save points configured (an empty `save` means off; absent means Redis defaults, i.e. on). */
@@ -155,12 +169,15 @@ function roleDeployment(
     image: { value: imageOf(values), origin: values.get('image').origin() },
     livenessProbe: probeOf(r, 'livenessProbe'),
     startupProbe: probeOf(r, 'startupProbe'),
-    terminationGracePeriodSeconds: {
-      value: asNumber(r.get('terminationGracePeriodSeconds').value()) ?? 30,
-      origin: r.get('terminationGracePeriodSeconds').origin(),
-    },
+    terminationGracePeriodSeconds: graceOf(spec.role === 'sentinel-node' ? values.get('sentinel') : r),
     workload: input.workload,
   };
+}
+
+/** The pod's grace period; in sentinel mode the node StatefulSet takes sentinel.terminationGracePeriodSeconds (templates/sentinel/statefulset.yaml). */
+function graceOf(r: VNode): Setting<number> {
+  const node = r.get('terminationGracePeriodSeconds');
+  return { value: asNumber(node.value()) ?? 30, origin: node.origin() };
 }
 
 function anchorOf(node: VNode): SourcePosition {
@@ -212,7 +229,9 @@ function memoryLimitOf(r: VNode, major: number): Setting<number | null> {
   const name = asString(preset.value());
   const presetBytes = name ? resourcesPresetMemoryLimit(name, major) : null;
   if (presetBytes !== null) return { value: presetBytes, origin: preset.origin() };
-  return { value: null, origin: resources.exists ? resources.origin() : preset.exists ? preset.origin() : resources.origin() };
+  // point at what the user wrote (e.g. `resourcesPreset: none`), else at the resources default
+  const presetOrigin = preset.origin();
+  return { value: null, origin: presetOrigin.kind === 'file' ? presetOrigin : resources.origin() };
 }
 
 function fsGroupOf(r: VNode): Setting<number | null> {
@@ -236,7 +255,8 @@ function probeOf(r: VNode, key: 'livenessProbe' | 'startupProbe'): RedisDeployme
   if (custom.kind() === 'map' && custom.keys().length > 0) return { value: probeTiming(custom), origin: custom.origin() };
   const p = r.get(key);
   if (asBool(p.get('enabled').value()) !== true) return { value: null, origin: p.get('enabled').origin() };
-  return { value: probeTiming(p), origin: p.origin() };
+  // the chart's own probes run /health/ping_liveness_local.sh, which accepts LOADING (templates/health-configmap.yaml)
+  return { value: { ...probeTiming(p), acceptsLoading: true }, origin: p.origin() };
 }
 
 function imageOf(values: VNode): string {

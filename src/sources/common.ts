@@ -1,6 +1,6 @@
 import type { LoadedDocument } from '../load/documents.js';
 import { YamlVNode, asNumber, asString, type VNode } from '../load/vnode.js';
-import type { ConfigDirective, ObjectRef, Origin, RedisDeployment, Setting, SourcePosition, WorkloadInput } from '../types.js';
+import type { ConfigDirective, ObjectRef, Origin, ProbeTiming, RedisDeployment, Setting, SourcePosition, WorkloadInput } from '../types.js';
 import { UnitError, parseQuantity, parseSize } from '../model/units.js';
 
 /** A finding a source adapter reports about its input (misplaced keys, unresolved values); severity comes from the policy. */
@@ -144,14 +144,20 @@ export function workloadFromAnnotations(ref: ObjectRef): WorkloadInput {
 /** Kubernetes probe defaults (core/v1 Probe): initialDelay 0, period 10, timeout 1, failureThreshold 3. */
 export const PROBE_DEFAULTS = { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 };
 
-/** Read a probe's timing fields from a node, Kubernetes defaults for the missing ones. */
-export function probeTiming(node: VNode, defaults = PROBE_DEFAULTS): typeof PROBE_DEFAULTS {
+/**
+ * Read a probe's timing fields from a node, Kubernetes defaults for the missing ones, and
+ * whether it passes while Redis loads (see ProbeTiming.acceptsLoading).
+ */
+export function probeTiming(node: VNode, defaults = PROBE_DEFAULTS): ProbeTiming {
   const n = (k: keyof typeof PROBE_DEFAULTS) => asNumber(node.get(k).value()) ?? defaults[k];
+  const command = node.get('exec').get('command').value();
+  const script = Array.isArray(command) ? command.join(' ') : '';
   return {
     initialDelaySeconds: n('initialDelaySeconds'),
     periodSeconds: n('periodSeconds'),
     timeoutSeconds: n('timeoutSeconds'),
     failureThreshold: n('failureThreshold'),
+    acceptsLoading: node.get('tcpSocket').exists || /ping_liveness/.test(script),
   };
 }
 

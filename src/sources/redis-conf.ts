@@ -142,8 +142,10 @@ export function applyDirectives(config: RedisConfig, directives: readonly Config
   for (const d of directives) {
     if (d.name === 'save') {
       const prev = config.get('save');
-      const cleared = d.args.length === 0 || (d.args.length === 1 && d.args[0] === '');
-      const args = cleared ? [] : [...(prev?.args ?? []), ...d.args];
+      // `--save "900 1"` / `CONFIG SET save "900 1"`: one argument holding several points is split on spaces (7.0 config.c)
+      const points = d.args.flatMap((a) => a.split(/\s+/)).filter((a) => a !== '');
+      const cleared = points.length === 0;
+      const args = cleared ? [] : [...(prev?.args ?? []), ...points];
       config.set('save', { name: 'save', args, origin: d.origin });
     } else {
       config.set(d.name, d);

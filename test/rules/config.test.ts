@@ -142,8 +142,6 @@ ruleTester('appendfsync-policy', {
       errors: [{ line: 18, at: 'appendfsync always', includes: ['appendfsync always'] }],
     },
     {
-      fails:
-        'src/load/documents.ts embeddedContext maps a block scalar nested in an embedded YAML string with the inner indentation only (column 3 instead of 11)',
       name: 'Argo CD helm.values string: the directive column inside the nested block',
       code: argoValuesString,
       errors: [{ line: 18, column: 11, at: 'appendfsync always' }],

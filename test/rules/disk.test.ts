@@ -43,6 +43,34 @@ const klamm50Mi = yaml`
 /** The post-mortem's plan: the same release grown to 100Mi. */
 const klamm100Mi = klamm50Mi.replace('size: 50Mi', 'size: 100Mi');
 
+/** HelmRelease on an existing claim (size unknown); `rewrite` is a commonConfiguration line (line 18). */
+function existingClaim(rewrite: string): string {
+  return yaml`
+    apiVersion: helm.toolkit.fluxcd.io/v2
+    kind: HelmRelease
+    metadata:
+      name: redis
+      namespace: shop
+    spec:
+      chart:
+        spec:
+          chart: redis
+          version: 20.13.3
+          sourceRef:
+            kind: HelmRepository
+            name: bitnami
+      values:
+        architecture: standalone
+        commonConfiguration: |-
+          appendonly yes
+          ${rewrite}
+          save ""
+        master:
+          persistence:
+            existingClaim: redis-data
+  `;
+}
+
 ruleTester('aof-rewrite-unreachable', {
   valid: [
     {
@@ -106,6 +134,11 @@ ruleTester('aof-rewrite-unreachable', {
                   requests:
                     storage: 50Mi
       `,
+    },
+    {
+      // an existing claim's size is unknown: nothing to compare min-size with
+      name: 'HelmRelease existingClaim (size unknown) with the default rewrite settings',
+      code: existingClaim('auto-aof-rewrite-percentage 100'),
     },
   ],
   invalid: [
@@ -186,6 +219,12 @@ ruleTester('aof-rewrite-unreachable', {
                     storage: 2Gi
       `,
       errors: [{ line: 9, column: 5, at: 'auto-aof-rewrite-percentage 0', includes: ['auto-aof-rewrite-percentage 0', 'PVC 2Gi'] }],
+    },
+    {
+      // rule fix: percentage 0 needs no volume size; an existingClaim (size unknown) used to pass silently
+      name: 'HelmRelease existingClaim (size unknown) with auto-aof-rewrite-percentage 0 in commonConfiguration',
+      code: existingClaim('auto-aof-rewrite-percentage 0'),
+      errors: [{ line: 18, column: 7, at: 'auto-aof-rewrite-percentage 0', includes: ['auto-aof-rewrite-percentage 0', 'disables automatic AOF rewrites', 'PVC volume'] }],
     },
   ],
 });

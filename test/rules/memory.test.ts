@@ -150,6 +150,29 @@ function statefulSet1gb(writeRate?: string): string {
   `;
 }
 
+/**
+ * Bitnami replication: master maxmemory 100mb, both roles limited to 512Mi, 2 replicas; `replicaConf`
+ * is the replica.configuration text (line 11), or an unrelated replica key on lines 10-11.
+ */
+function replication100mb(replicaConf?: string): string {
+  return yaml`
+    architecture: replication
+    master:
+      configuration: |-
+        maxmemory 100mb
+      resources:
+        limits:
+          memory: 512Mi
+    replica:
+      replicaCount: 2
+      ${replicaConf ? 'configuration: |-' : 'podLabels:'}
+        ${replicaConf ?? 'tier: cache'}
+      resources:
+        limits:
+          memory: 512Mi
+  `;
+}
+
 ruleTester('fork-memory-headroom', {
   valid: [
     {
@@ -175,6 +198,11 @@ ruleTester('fork-memory-headroom', {
       // forkPeak = 1Gi + 9Mi + 409.6Mi = 1,512,675,738 B (1442.6Mi) <= 1536Mi = 1,610,612,736 B
       name: 'StatefulSet maxmemory 1gb / limit 1536Mi with a measured write rate of 1MiB/s',
       code: statefulSet1gb('1MiB/s'),
+    },
+    {
+      // real replica: Dset ~ master maxmemory 100Mi; forkPeak = 100 + 9 + 100 = 209Mi <= 512Mi
+      name: 'Bitnami replication: replicas of a master with maxmemory 100mb under 512Mi limits',
+      code: replication100mb(),
     },
   ],
   invalid: [
@@ -230,6 +258,12 @@ ruleTester('maxmemory-unset', {
                   args: [--appendonly, "yes"]
       `,
     },
+    {
+      // rule fix: replica-ignore-maxmemory yes (default since Redis 5) makes a replica ignore its own
+      // maxmemory (evict.c performEvictions); with no failover it is never promoted, so no advice for it
+      name: 'Bitnami replication: replica without maxmemory follows the master (replica-ignore-maxmemory default yes)',
+      code: replication100mb(),
+    },
   ],
   invalid: [
     {
@@ -244,6 +278,12 @@ ruleTester('maxmemory-unset', {
       name: 'ConfigMap maxmemory 900mb above what a 1Gi limit carries through a fork',
       code: configMap900mb,
       errors: [{ line: 9, column: 5, at: 'maxmemory 900mb', includes: ['maxmemory 900mb is above', '1Gi memory limit', 'at most 507mb'] }],
+    },
+    {
+      // the replica evicts on its own: safe = floor((512 − 9) / 2) = 251mb; points at replica.configuration
+      name: 'Bitnami replication: replica with replica-ignore-maxmemory no and no maxmemory',
+      code: replication100mb('replica-ignore-maxmemory no'),
+      errors: [{ line: 10, column: 3, at: 'configuration: |-', includes: ['memory limit 512Mi without maxmemory', 'at most 251mb'], role: 'replica' }],
     },
   ],
 });
@@ -312,7 +352,7 @@ ruleTester('memory-limit-missing', {
       errors: [{ line: 4, column: 5, at: 'limits:', includes: ['no memory limit', 'master/replica resources.limits.memory'] }],
     },
     {
-      // resourcesPreset none renders no resources; the missing master.resources.limits.memory's closest parent is master
+      // resourcesPreset none renders no resources: the finding points at the user's `resourcesPreset: none`, not at a chart default
       name: 'Argo CD Application helm.valuesObject with resourcesPreset none',
       code: yaml`
         apiVersion: argoproj.io/v1alpha1
@@ -333,31 +373,7 @@ ruleTester('memory-limit-missing', {
                 master:
                   resourcesPreset: none
       `,
-      errors: [{ line: 16, column: 9, at: 'master:', includes: ['no memory limit'] }],
-    },
-    {
-      fails: 'adapter (src/sources/bitnami.ts memoryLimitOf) gives the chart-default `resources` origin although the user wrote resourcesPreset: none, so the message says "(chart default)"',
-      name: 'resourcesPreset none written by the user is not called a chart default',
-      code: yaml`
-        apiVersion: argoproj.io/v1alpha1
-        kind: Application
-        metadata:
-          name: redis
-          namespace: argocd
-        spec:
-          destination:
-            namespace: cache
-          source:
-            repoURL: https://charts.bitnami.com/bitnami
-            chart: redis
-            targetRevision: 19.6.0
-            helm:
-              valuesObject:
-                architecture: standalone
-                master:
-                  resourcesPreset: none
-      `,
-      errors: [{ line: 16, column: 9, includes: ['no memory limit'], excludes: ['(chart default)'] }],
+      errors: [{ line: 17, column: 11, at: 'resourcesPreset: none', includes: ['no memory limit'], excludes: ['(chart default)'] }],
     },
   ],
 });

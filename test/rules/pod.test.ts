@@ -118,15 +118,14 @@ ruleTester('data-volume-fsgroup', {
 });
 
 /**
- * A StatefulSet with AOF and maxmemory 512mb, 1MiB/s write rate, and a liveness probe that
- * requires PONG (`redis-cli ping` exits 0 on a LOADING error reply; grep makes it fail).
- * Load time: Dset = B = 512Mi; child = 5.12 s; w = ceil(1Mi × 5.12) = 5,368,710 B;
- * b = B + w; T = 2b = 1,084,479,244 B; default save points delay the rewrite: S = T + w;
+ * A StatefulSet with AOF and maxmemory 512mb, 1MiB/s write rate. Load time:
+ * Dset = B = 512Mi; child = 5.12 s; w = ceil(1Mi × 5.12) = 5,368,710 B; b = B + w;
+ * T = 2b = 1,084,479,244 B; default save points can delay the rewrite: S = T + w;
  * largest AOF S + w = 1,095,216,664 B;
  * load = 5.12 s + (1,095,216,664 − 536,870,912) / 20,971,520 = 5.12 + 26.624 = 31.744 s.
- * `probe` is the container's probes block (same number of lines in every variant).
+ * `liveness` (line 22) and `startup` (line 23) are one-line container entries.
  */
-function loading512mb(probe: string, maxmemory = '512mb'): string {
+function loading512mb(liveness: string, opts: { startup?: string; maxmemory?: string } = {}): string {
   return yaml`
     apiVersion: apps/v1
     kind: StatefulSet
@@ -146,10 +145,11 @@ function loading512mb(probe: string, maxmemory = '512mb'): string {
           containers:
             - name: redis
               image: redis:7.2.4
-              args: [--appendonly, "yes", --maxmemory, ${maxmemory}]
+              args: [--appendonly, "yes", --maxmemory, ${opts.maxmemory ?? '512mb'}]
               resources:
                 limits: {memory: 2Gi}
-              ${probe}
+              ${liveness}
+              ${opts.startup ?? 'imagePullPolicy: IfNotPresent'}
               volumeMounts:
                 - {name: data, mountPath: /data}
       volumeClaimTemplates:
@@ -161,7 +161,8 @@ function loading512mb(probe: string, maxmemory = '512mb'): string {
   `;
 }
 
-const pongLiveness = '{livenessProbe: {exec: {command: [sh, -c, "redis-cli ping | grep PONG"]}, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 3}}';
+/** Requires PONG: `redis-cli ping` alone exits 0 on a LOADING error reply; grep makes the probe fail while loading. */
+const pongLiveness = 'livenessProbe: {exec: {command: [sh, -c, "redis-cli ping | grep PONG"]}, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 3}';
 
 /** Bitnami values with maxmemory 1gb, 3Gi limit; `extra` adds master-level lines (indented by 2). */
 function bitnami1gb(extra = ''): string {
@@ -199,22 +200,15 @@ ruleTester('liveness-kills-loading', {
     },
     {
       name: 'StatefulSet with a startupProbe holding liveness back',
-      code: loading512mb(
-        '{livenessProbe: {exec: {command: [sh, -c, "redis-cli ping | grep PONG"]}, periodSeconds: 5}, startupProbe: {tcpSocket: {port: 6379}, failureThreshold: 60}}'.replace(
-          /^\{|\}$/g,
-          '',
-        ),
-      ).replace(/^(\s+)livenessProbe: /m, '$1livenessProbe: '),
+      code: loading512mb(pongLiveness, { startup: 'startupProbe: {tcpSocket: {port: 6379}, periodSeconds: 5, failureThreshold: 60}' }),
     },
     {
       // maxmemory 100mb, 1Mi/s: B = 100Mi; child 1 s; w = 1Mi; b = 101Mi; T = 202Mi; S = T + w = 203Mi;
-      // largest AOF 204Mi; load = 1 s + (204 − 100) / 20 = 6.2 s <= 20 s
+      // largest AOF 204Mi; load = 1 s + (204 − 100) / 20 = 6.2 s <= budget 5 + 5 × 3 = 20 s
       name: 'StatefulSet with a 100mb dataset loads within the 20 s liveness budget',
-      code: loading512mb(pongLiveness.replace(/^\{|\}$/g, ''), '100mb'),
+      code: loading512mb(pongLiveness, { maxmemory: '100mb' }),
     },
     {
-      fails:
-        'adapter (src/sources/workload.ts probeOf, types ProbeTiming) drops the probe handler: a tcpSocket liveness probe passes while Redis loads (it listens before loadDataFromDisk), yet the rule cannot tell it from a PONG check',
       name: 'StatefulSet tcpSocket liveness probe does not kill a loading Redis',
       code: loading512mb('livenessProbe: {tcpSocket: {port: 6379}, initialDelaySeconds: 5, periodSeconds: 5, failureThreshold: 3}'),
     },
@@ -223,7 +217,7 @@ ruleTester('liveness-kills-loading', {
     {
       // budget 5 + 5 × 3 = 20 s < load 31.744 s ("32s"); startupProbe budget above ceil(31.744) = 32 s
       name: 'StatefulSet PONG liveness probe with a 20 s budget, 512mb dataset at 1MiB/s',
-      code: loading512mb(pongLiveness.replace(/^\{|\}$/g, '')),
+      code: loading512mb(pongLiveness),
       errors: [{ line: 22, column: 11, at: 'livenessProbe:', includes: ['liveness budget 20s', 'initialDelaySeconds 5 + periodSeconds 5 x failureThreshold 3', 'load time 32s', 'above 32s'] }],
     },
     {
@@ -317,8 +311,45 @@ ruleTester('shutdown-grace-too-short', {
       errors: [{ line: 11, column: 3, at: 'terminationGracePeriodSeconds: 10', includes: ['terminationGracePeriodSeconds 10', '(20s)', 'above 31'] }],
     },
     {
-      fails:
-        'adapter (src/sources/redis-conf.ts parseServerArgs/savePoints) keeps `--save "900 1"` as one argument and finds no save point; Redis 7 splits a single argument of a multi-arg config by spaces (config.c loadServerConfigFromString), so this is save 900 1',
+      // sentinel mode: the node StatefulSet takes sentinel.terminationGracePeriodSeconds
+      // (templates/sentinel/statefulset.yaml); replica.terminationGracePeriodSeconds is not rendered.
+      // R = 4gb; SAVE = 40.96 s ("41s") > 20 s; suggest above 51
+      name: 'HelmRelease with Sentinel: sentinel.terminationGracePeriodSeconds 20 governs the node pods',
+      code: yaml`
+        apiVersion: helm.toolkit.fluxcd.io/v2
+        kind: HelmRelease
+        metadata:
+          name: redis
+          namespace: shop
+        spec:
+          chart:
+            spec:
+              chart: redis
+              version: 20.13.3
+              sourceRef:
+                kind: HelmRepository
+                name: bitnami
+          values:
+            commonConfiguration: |-
+              appendonly no
+              save 900 1
+            sentinel:
+              enabled: true
+              terminationGracePeriodSeconds: 20
+            replica:
+              replicaCount: 3
+              configuration: |-
+                maxmemory 4gb
+              resources:
+                limits:
+                  memory: 10Gi
+              terminationGracePeriodSeconds: 120
+              persistence:
+                size: 20Gi
+      `,
+      errors: [{ line: 20, column: 7, at: 'terminationGracePeriodSeconds: 20', includes: ['terminationGracePeriodSeconds 20', '(41s)', 'above 51'], role: 'sentinel-node' }],
+    },
+    {
       name: 'StatefulSet --save "900 1" as one argument is a save point',
       code: rdb4gb('"900 1"'),
       errors: [{ line: 12, column: 5, at: 'spec:', includes: ['(41s)'] }],

@@ -135,7 +135,7 @@ describe('workloadDeployments: StatefulSet with flags (fixtures/workload/statefu
     expect(dep.runAsUser.value).toBe(999);
     expect(dep.runAsUser.origin.kind).toBe('absent');
     expect(dep.volumePermissionsInit).toBe(true);
-    expect(dep.livenessProbe.value).toEqual({ initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 3 });
+    expect(dep.livenessProbe.value).toEqual({ initialDelaySeconds: 0, periodSeconds: 5, timeoutSeconds: 1, failureThreshold: 3, acceptsLoading: true }); // tcpSocket: the port is open while loading
     expect(line(dep.livenessProbe.origin)).toBe(36);
     expect(dep.startupProbe.value).toBeNull();
     expect(dep.startupProbe.origin).toMatchObject({ kind: 'absent' });
