@@ -140,14 +140,6 @@ export function formatBytes(bytes: number): string {
   return `${neg}${b}B`;
 }
 
-/** Format a Redis memory value for redis.conf: the largest exact of gb/mb/kb, else bytes. */
-export function formatRedisMemory(bytes: number): string {
-  for (const [unit, size] of [['gb', 2 ** 30], ['mb', 2 ** 20], ['kb', 2 ** 10]] as const) {
-    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
-  }
-  return String(bytes);
-}
-
 /** Format seconds for messages: "45s", "12m 5s", "2h 3m". */
 export function formatSeconds(seconds: number): string {
   if (!Number.isFinite(seconds)) return String(seconds);

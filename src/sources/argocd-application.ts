@@ -94,10 +94,11 @@ function sourceDeployments(source: YamlVNode, ref: ObjectRef): SourceResult {
     kind = merged !== undefined && isBitnamiRedisValues(merged) ? 'yes' : 'no';
   }
   if (kind !== 'yes') {
-    if (/redis|valkey/.test(chart ?? path ?? '')) {
-      findings.push({ ruleId: 'unresolved-values', message: `chart "${chart ?? path}"${repo ? ` from ${repo}` : ''} is not the Bitnami redis chart: not evaluated`, pos: source.pos(), object: obj });
-    }
-    return { deployments: [], findings: findings.filter((f) => f.ruleId !== 'unresolved-values' || /not the Bitnami/.test(f.message)) };
+    // another chart: only a Redis-looking one is worth a notice (value-file notices would be noise)
+    const notice: SourceFinding[] = /redis|valkey/.test(chart ?? path ?? '')
+      ? [{ ruleId: 'unresolved-values', message: `chart "${chart ?? path}"${repo ? ` from ${repo}` : ''} is not the Bitnami redis chart: not evaluated`, pos: source.pos(), object: obj }]
+      : [];
+    return { deployments: [], findings: notice };
   }
   const version = source.child('targetRevision');
   const r = bitnamiDeployments({

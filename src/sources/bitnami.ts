@@ -6,11 +6,12 @@ import { applyDirectives, parseRedisConf, parseServerArgs } from './redis-conf.j
 import { parseRedisMemory } from '../model/units.js';
 import {
   LATEST_KNOWN_MAJOR,
+  MISPLACED_TOP_LEVEL_KEYS,
   bitnamiDefaults,
+  effectiveResources,
   configLayers,
   knownTopLevelKeys,
   redisVersionForChart,
-  resourcesPresetMemoryLimit,
 } from './bitnami-chart.js';
 
 /** Input to the Bitnami `redis` chart adapter: the user's values layers and where they came from. */
@@ -162,7 +163,7 @@ function roleDeployment(
     failover: { value: sentinel ? 'sentinel' : 'none', origin: values.get('sentinel').get('enabled').origin() },
     replicaCount: { value: 0, origin: r.origin() },
     volume: volumeOf(r),
-    memoryLimit: memoryLimitOf(r, major),
+    memoryLimit: memoryLimitOf(r, input.chartVersion ?? major),
     fsGroup: fsGroupOf(r),
     runAsUser: runAsUserOf(r),
     volumePermissionsInit: asBool(values.get('volumePermissions').get('enabled').value()) === true,
@@ -215,20 +216,20 @@ function volumeOf(r: VNode): DataVolume {
   };
 }
 
-/** resources.limits.memory when set; else the resourcesPreset's limit (bitnami/common _resources.tpl); null for preset none. */
-function memoryLimitOf(r: VNode, major: number): Setting<number | null> {
-  const limit = r.get('resources').get('limits').get('memory');
-  const bytes = quantityValue(limit.value());
-  if (bytes !== undefined) return { value: bytes, origin: limit.origin() };
+/**
+ * The Redis container's memory limit as the chart renders it (effectiveResources: the role's
+ * `resources` when not empty, else `resourcesPreset` from chart 18.14, bitnami/common
+ * _resources.tpl), with the origin of the node that decides it.
+ */
+function memoryLimitOf(r: VNode, chartVersion: string | number): Setting<number | null> {
+  const eff = effectiveResources(r.value(), chartVersion);
   const resources = r.get('resources');
-  if (resources.kind() === 'map' && resources.keys().length > 0) {
-    // resources set without a memory limit: the preset is ignored (common.resources.preset only applies when resources is empty)
-    return { value: null, origin: limit.origin() };
-  }
   const preset = r.get('resourcesPreset');
-  const name = asString(preset.value());
-  const presetBytes = name ? resourcesPresetMemoryLimit(name, major) : null;
-  if (presetBytes !== null) return { value: presetBytes, origin: preset.origin() };
+  if (eff.source === 'resources') {
+    const limit = resources.get('limits').get('memory');
+    return { value: eff.memoryLimitBytes, origin: limit.origin() };
+  }
+  if (eff.source === 'preset') return { value: eff.memoryLimitBytes, origin: preset.origin() };
   // point at what the user wrote (e.g. `resourcesPreset: none`), else at the resources default
   const presetOrigin = preset.origin();
   return { value: null, origin: presetOrigin.kind === 'file' ? presetOrigin : resources.origin() };
@@ -344,9 +345,6 @@ function distance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** Role-level keys users put at the top level by mistake; the chart only reads them under master/replica. */
-const ROLE_LEVEL_KEYS = new Set(['resources', 'resourcesPreset', 'persistence', 'podSecurityContext', 'containerSecurityContext', 'configuration', 'extraFlags', 'livenessProbe', 'readinessProbe', 'startupProbe', 'terminationGracePeriodSeconds', 'replicaCount', 'count']);
-
 /** Top-level keys in user layers that the chart does not read: a misplaced key is silently ignored by Helm. */
 function ignoredKeys(layers: VNode[], major: number, object: { kind: string; namespace?: string; name: string }): SourceFinding[] {
   const known = knownTopLevelKeys(major);
@@ -359,7 +357,8 @@ function ignoredKeys(layers: VNode[], major: number, object: { kind: string; nam
       const o = node.origin();
       if (o.kind !== 'file') continue;
       let hint = '';
-      if (ROLE_LEVEL_KEYS.has(key)) hint = `: the chart reads it only as master.${key} / replica.${key}${key === 'resources' ? ' (this memory limit is not applied)' : ''}`;
+      const where = MISPLACED_TOP_LEVEL_KEYS[key];
+      if (where) hint = `: the chart reads it only as ${where.join(' / ')}${key === 'resources' ? ' (this memory limit is not applied)' : ''}`;
       else {
         const close = [...known].map((k) => [k, distance(key.toLowerCase(), k.toLowerCase())] as const).sort((a, b) => a[1] - b[1])[0];
         if (close && close[1] <= Math.max(1, Math.floor(key.length / 4))) hint = `: did you mean "${close[0]}"?`;

@@ -116,9 +116,6 @@ export function quantityValue(v: unknown): number | undefined {
   }
 }
 
-/** A number from a YAML value (numbers or numeric strings). */
-export const numberValue = asNumber;
-
 /** Annotation keys that carry workload facts (issue 3 adds flags and config entries with higher/lower precedence). */
 export const WORKLOAD_ANNOTATIONS = {
   datasetBytes: 'redis-lint.io/dataset-size',
