@@ -1,7 +1,7 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { lintPaths } from '../../src/engine.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 
@@ -39,9 +39,7 @@ describe('corpus of real configs', () => {
     if (!process.env.REDIS_LINT_UPDATE_CORPUS) expect(actual[file]).toEqual(expected[file]);
   });
 
-  it('writes the snapshot when asked', async () => {
-    if (!process.env.REDIS_LINT_UPDATE_CORPUS) return;
-    const { writeFileSync } = await import('node:fs');
-    writeFileSync(expectedFile, JSON.stringify(actual, null, 2) + '\n');
+  afterAll(() => {
+    if (process.env.REDIS_LINT_UPDATE_CORPUS) writeFileSync(expectedFile, JSON.stringify(actual, null, 2) + '\n');
   });
 });
