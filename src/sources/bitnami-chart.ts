@@ -1,3 +1,5 @@
+import { parseQuantity } from '../model/units.js';
+
 /**
  * Facts about the Bitnami `redis` Helm chart (github.com/bitnami/charts, path `bitnami/redis`)
  * that redis-lint needs, per chart version, as plain data and small pure functions.
@@ -602,29 +604,14 @@ export function effectiveResources(role: unknown, chart: number | string | undef
   return { source: 'none', memoryLimitBytes: null, memoryRequestBytes: null };
 }
 
-const QUANTITY_SUFFIX: Readonly<Record<string, number>> = {
-  '': 1,
-  k: 1e3,
-  M: 1e6,
-  G: 1e9,
-  T: 1e12,
-  P: 1e15,
-  E: 1e18,
-  Ki: 1024,
-  Mi: 1024 ** 2,
-  Gi: 1024 ** 3,
-  Ti: 1024 ** 4,
-  Pi: 1024 ** 5,
-  Ei: 1024 ** 6,
-  m: 1e-3,
-};
-
+/** A memory quantity from values (`192Mi`, `1219M`, a bare number), exact (model/units.ts parseQuantity); null when not one. */
 function quantityBytes(q: unknown): number | null {
-  if (typeof q === 'number') return Number.isFinite(q) ? q : null;
-  if (typeof q !== 'string') return null;
-  const m = /^\s*([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)\s*(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E|m)?\s*$/.exec(q);
-  if (!m) return null;
-  return Math.ceil(Number(m[1]) * (QUANTITY_SUFFIX[m[2] ?? ''] ?? 1));
+  if (typeof q !== 'number' && typeof q !== 'string') return null;
+  try {
+    return parseQuantity(q);
+  } catch {
+    return null;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
