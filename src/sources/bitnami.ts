@@ -4,6 +4,7 @@ import type { ConfigDirective, DataVolume, ObjectRef, Origin, RedisConfig, Redis
 import { findingObject, probeTiming, quantityValue, type SourceFinding, type SourceResult } from './common.js';
 import { applyDirectives, parseRedisConf, parseServerArgs } from './redis-conf.js';
 import { parseRedisMemory } from '../model/units.js';
+import { versionFromTag } from './workload.js';
 import {
   LATEST_KNOWN_MAJOR,
   MISPLACED_TOP_LEVEL_KEYS,
@@ -266,15 +267,6 @@ function imageOf(values: VNode): string {
   const repo = asString(img.get('repository').value()) ?? 'bitnami/redis';
   const tag = asString(img.get('tag').value());
   return `${registry ? registry + '/' : ''}${repo}${tag ? ':' + tag : ''}`;
-}
-
-/** `7.2.4-debian-12-r0` -> 7.2; undefined for `latest` or digests. */
-export function versionFromTag(tag: string | undefined): { major: number; minor: number; label: string } | undefined {
-  const m = tag ? /^v?(\d+)(?:\.(\d+))?/.exec(tag) : null;
-  if (!m) return undefined;
-  const major = Number(m[1]);
-  const minor = m[2] !== undefined ? Number(m[2]) : 0;
-  return { major, minor, label: m[2] !== undefined ? `${major}.${minor}` : `${major}.x` };
 }
 
 /**

@@ -109,13 +109,18 @@ export function parseImage(image: string): ImageRef {
  * Valkey tags are Valkey versions; the label says so (`valkey 8.x`).
  */
 export function versionFromImage(ref: ImageRef): { major: number; minor: number; label: string } | null {
-  if (ref.role !== 'server' || !ref.tag) return null;
-  const m = /^(\d{1,2})(?:\.(\d{1,3}))?(?=$|[.-])/.exec(ref.tag);
+  if (ref.role !== 'server') return null;
+  const v = versionFromTag(ref.tag);
+  return v && ref.flavor === 'valkey' ? { ...v, label: `valkey ${v.label}` } : v;
+}
+
+/** The version an image tag names (see versionFromImage): `7.2.4-debian-12-r0` -> 7.2, `7-alpine` -> 7.x, else null. */
+export function versionFromTag(tag: string | undefined): { major: number; minor: number; label: string } | null {
+  const m = tag ? /^(\d{1,2})(?:\.(\d{1,3}))?(?=$|[.-])/.exec(tag) : null;
   if (!m) return null;
   const major = Number(m[1]);
   const minor = m[2] === undefined ? 0 : Number(m[2]);
-  const label = `${ref.flavor === 'valkey' ? 'valkey ' : ''}${major}.${m[2] === undefined ? 'x' : minor}`;
-  return { major, minor, label };
+  return { major, minor, label: `${major}.${m[2] === undefined ? 'x' : minor}` };
 }
 
 // ---------------------------------------------------------------------------------------------
