@@ -18,7 +18,7 @@ Options:
   -f, --values FILE        Bitnami redis values file; repeat to merge in Helm's order
       --format FORMAT      stylish (default) | json
       --fail-level LEVEL   error (default) | warning | info: exit 1 at or above it
-      --policy FILE        policy file (default: the bundled policies/default.yaml)
+      --policy FILE        policy overrides, laid over the bundled policies/default.yaml
       --no-color           plain text
   -h, --help               this help
   -v, --version            print the version

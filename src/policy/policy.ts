@@ -31,7 +31,7 @@ let validator: ((data: unknown) => boolean) & { errors?: Array<{ instancePath: s
  * @param file path of the policy YAML; the bundled policies/default.yaml when omitted
  * @throws InputError with the file, line and column of the first invalid node
  */
-export function loadPolicy(file: string = fileURLToPath(DEFAULT_POLICY_URL)): Policy {
+function readPolicy(file: string): { data: { rules: Record<string, Partial<RulePolicy>>; model?: Partial<ModelParams> }; root: YamlVNode } {
   const text = readFileSync(file, 'utf8');
   const { documents, errors } = parseText(text, file);
   if (errors.length) throw errors[0];
@@ -47,6 +47,28 @@ export function loadPolicy(file: string = fileURLToPath(DEFAULT_POLICY_URL)): Po
     for (const p of path) node = node.child(p.replace(/~1/g, '/').replace(/~0/g, '~'));
     throw new InputError(`invalid policy: ${path.join('.') || '(root)'} ${err?.message ?? 'is invalid'}`, node.pos());
   }
-  const policy = data as { rules: Record<string, RulePolicy>; model?: Partial<ModelParams> };
-  return { rules: policy.rules, model: policy.model ?? {} };
+  return { data: data as { rules: Record<string, Partial<RulePolicy>>; model?: Partial<ModelParams> }, root };
+}
+
+/**
+ * The policy in force: the bundled policies/default.yaml, with a user policy file laid over it
+ * rule by rule (a file that only says `aof-disk-headroom: {params: {headroomPercent: 30}}` keeps
+ * every other rule and that rule's severity; `severity: off` turns one off). Model params merge
+ * the same way.
+ * @param file a user policy file, optional
+ * @throws InputError for an unreadable or invalid file (with line and column)
+ */
+export function loadPolicy(file?: string): Policy {
+  const base = readPolicy(fileURLToPath(DEFAULT_POLICY_URL)).data as { rules: Record<string, RulePolicy>; model?: Partial<ModelParams> };
+  if (!file) return { rules: base.rules, model: base.model ?? {} };
+  const { data: user, root } = readPolicy(file);
+  const rules: Record<string, RulePolicy> = { ...base.rules };
+  for (const [id, r] of Object.entries(user.rules)) {
+    const prev = rules[id];
+    if (!prev && !r.severity) {
+      throw new InputError(`invalid policy: rule "${id}" is not a built-in rule and has no severity`, root.child('rules').child(id).pos());
+    }
+    rules[id] = { ...prev, ...r, severity: r.severity ?? prev.severity, params: { ...prev?.params, ...r.params } };
+  }
+  return { rules, model: { ...base.model, ...user.model } };
 }
