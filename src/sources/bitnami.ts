@@ -1,4 +1,4 @@
-import { embeddedContext, type DocContext } from '../load/documents.js';
+import { embeddedContext, isStringScalar, type DocContext } from '../load/documents.js';
 import { LayeredVNode, ObjectVNode, YamlVNode, asBool, asNumber, asString, at, type VNode } from '../load/vnode.js';
 import type { ConfigDirective, DataVolume, ObjectRef, Origin, RedisConfig, RedisDeployment, RedisRole, Setting, SourcePosition, WorkloadInput } from '../types.js';
 import { findingObject, probeTiming, quantityValue, type SourceFinding, type SourceResult } from './common.js';
@@ -294,12 +294,7 @@ function confDirectives(node: VNode, findings: SourceFinding[], object: ObjectRe
   if (!text) return [];
   const origin = node.origin();
   const yamlNode = winningYamlNode(node);
-  let ctx: DocContext;
-  if (yamlNode && yamlNode.node && 'type' in yamlNode.node) {
-    ctx = embeddedContext(yamlNode.node as never, yamlNode.ctx, yamlNode.path);
-  } else {
-    ctx = fixedContext(text, origin);
-  }
+  const ctx: DocContext = yamlNode && isStringScalar(yamlNode.node) ? embeddedContext(yamlNode.node, yamlNode.ctx, yamlNode.path) : fixedContext(text, origin);
   const { directives, problems } = parseRedisConf(text, ctx);
   for (const p of problems) findings.push({ ruleId: 'unresolved-values', message: p.message, pos: p.origin.kind === 'file' ? p.origin.pos : p.origin.anchor, object: findingObject(object) });
   if (origin.kind !== 'file') {
