@@ -17,7 +17,8 @@ export const REDIS_DEFAULTS: Record<string, (major: number) => string> = {
   'aof-load-truncated': () => 'yes',
   maxmemory: () => '0',
   'maxmemory-policy': () => 'noeviction',
-  // server.c / config.c: "3600 1 300 100 60 10000" since 6.2 (CONFIG_DEFAULT_SAVE... initServerConfig), "900 1 300 10 60 10000" before
+  // 7.x config.c `save` default "3600 1 300 100 60 10000"; 6.x and older ship "900 1 300 10 60 10000".
+  // Which 6.x release switched (if any) is not verified: 6.x is treated as the old default.
   save: (major) => (major >= 7 ? '3600 1 300 100 60 10000' : '900 1 300 10 60 10000'),
   // repl-diskless-sync default changed to yes in 7.0 (release notes 7.0, config.c)
   'repl-diskless-sync': (major) => (major >= 7 ? 'yes' : 'no'),
