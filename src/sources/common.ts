@@ -95,11 +95,6 @@ export function settingOf<T>(node: VNode, parse: (v: unknown) => T | undefined, 
   return { value: v === undefined ? fallback : v, origin: node.origin() };
 }
 
-/** A setting with a fixed value and origin. */
-export function fixed<T>(value: T, origin: Origin): Setting<T> {
-  return { value, origin };
-}
-
 /**
  * Parse a Kubernetes quantity (memory, storage) from a YAML value (`512Mi`, `1G`, a bare number
  * of bytes); undefined when it is not a valid, non-negative quantity.
@@ -156,9 +151,4 @@ export function probeTiming(node: VNode, defaults = PROBE_DEFAULTS): ProbeTiming
     failureThreshold: n('failureThreshold'),
     acceptsLoading: node.get('tcpSocket').exists || /ping_liveness/.test(script),
   };
-}
-
-/** Directives with a given origin, e.g. for flags built from chart values. */
-export function directive(name: string, args: string[], origin: Origin): ConfigDirective {
-  return { name: name.toLowerCase(), args, origin };
 }
