@@ -14,31 +14,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { lint, ruleTester, yaml } from './fixtures/harness.js';
+import { klamm50Mi } from './fixtures/inputs.js';
 
-/** The Klamm incident (examples/incidents/klamm-helmrelease-50mi.yaml): chart 20.x, standalone, 50Mi PVC. */
-const klamm50Mi = yaml`
-  apiVersion: helm.toolkit.fluxcd.io/v2
-  kind: HelmRelease
-  metadata:
-    name: redis
-    namespace: klamm-prod
-  spec:
-    interval: 10m
-    chart:
-      spec:
-        chart: redis
-        version: 20.13.3
-        sourceRef:
-          kind: HelmRepository
-          name: bitnami
-          namespace: flux-system
-    values:
-      architecture: standalone
-      master:
-        persistence:
-          enabled: true
-          size: 50Mi
-`;
 
 /** The post-mortem's plan: the same release grown to 100Mi. */
 const klamm100Mi = klamm50Mi.replace('size: 50Mi', 'size: 100Mi');

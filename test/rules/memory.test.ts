@@ -11,31 +11,8 @@
  *   Bitnami chart 19+ resourcesPreset nano -> memory limit 192Mi
  */
 import { ruleTester, yaml } from './fixtures/harness.js';
+import { klamm50Mi } from './fixtures/inputs.js';
 
-/** Klamm incident release: chart 20.x, standalone, chart defaults (preset nano 192Mi, no maxmemory). */
-const klamm50Mi = yaml`
-  apiVersion: helm.toolkit.fluxcd.io/v2
-  kind: HelmRelease
-  metadata:
-    name: redis
-    namespace: klamm-prod
-  spec:
-    interval: 10m
-    chart:
-      spec:
-        chart: redis
-        version: 20.13.3
-        sourceRef:
-          kind: HelmRepository
-          name: bitnami
-          namespace: flux-system
-    values:
-      architecture: standalone
-      master:
-        persistence:
-          enabled: true
-          size: 50Mi
-`;
 
 /** maxmemory 100mb via master.configuration and a 512Mi limit. */
 const maxmemory100mb = yaml`
