@@ -16,7 +16,6 @@ import { describe, expect, it } from 'vitest';
 import { lint, ruleTester, yaml } from './fixtures/harness.js';
 import { klamm50Mi } from './fixtures/inputs.js';
 
-
 /** The post-mortem's plan: the same release grown to 100Mi. */
 const klamm100Mi = klamm50Mi.replace('size: 50Mi', 'size: 100Mi');
 

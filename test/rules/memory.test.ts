@@ -13,7 +13,6 @@
 import { ruleTester, yaml } from './fixtures/harness.js';
 import { klamm50Mi } from './fixtures/inputs.js';
 
-
 /** maxmemory 100mb via master.configuration and a 512Mi limit. */
 const maxmemory100mb = yaml`
   apiVersion: helm.toolkit.fluxcd.io/v2
