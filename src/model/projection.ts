@@ -61,6 +61,12 @@ export interface DiskProjection {
   baseAfterRewriteBytes: number | null;
   /** Bytes appended to the AOF while one fork child runs; 0 without a write rate, null when AOF is off or unknown. */
   rewriteWriteBytes: number | null;
+  /** AOF size when the rewrite child forks (trigger + a wait for another child); null when disabled or unknown. */
+  rewriteStartBytes: number | null;
+  /** Bytes on top of the AOF while a rewrite runs (new BASE + new INCR, 6.x: + the old file's growth); null when AOF is off or unknown. */
+  rewriteExtraBytes: number | null;
+  /** Size of dump.rdb on the volume (0 when none lives there); null when unknown. */
+  dumpBytes: number | null;
   /** dump.rdb lives on the volume (save points, replica, or disk-based full sync). */
   dumpRdbPresent: boolean;
   /** Steady-state peak of everything on the volume; null when unbounded (auto-rewrite off) or unknown. */
@@ -86,6 +92,8 @@ export interface DiskProjection {
 /** Memory side of the projection; bytes. */
 export interface MemoryProjection {
   forkHappens: boolean;
+  /** Lifetime of one fork child (BASE or RDB bytes / forkChildThroughputBytesPerSec), seconds; null when unknown. */
+  childSeconds: number | null;
   /** Dataset + process overhead. */
   usedBytes: number | null;
   cowBytes: number | null;
@@ -99,6 +107,8 @@ export interface MemoryProjection {
 export interface Projection {
   dataset: { bytes: number | null; basis: DatasetBasis };
   rdbBytes: number | null;
+  /** Bytes appended to the AOF per second (the workload's write rate); null when not given. */
+  writeRateBytesPerSec: number | null;
   disk: DiskProjection;
   memory: MemoryProjection;
   /** Worst-case start-up load time, seconds. */
@@ -292,12 +302,16 @@ export function project(input: ProjectionInput): Projection {
   return {
     dataset: { bytes: dataset.bytes, basis: dataset.basis },
     rdbBytes: rdb.bytes,
+    writeRateBytesPerSec: rate,
     disk: {
       volumeBytes: input.volumeBytes,
       aofEnabled: aof.enabled,
       rewriteTriggerBytes: cycle?.rewriteTriggerBytes ?? null,
       baseAfterRewriteBytes: cycle?.baseAfterRewriteBytes ?? null,
       rewriteWriteBytes: aof.enabled ? w : null,
+      rewriteStartBytes: rewriteStart,
+      rewriteExtraBytes: cycle?.rewriteExtraBytes ?? null,
+      dumpBytes,
       dumpRdbPresent: rdbFiles.dumpPresent,
       peakBytes,
       recommendedVolumeBytes: recommended,
@@ -307,6 +321,7 @@ export function project(input: ProjectionInput): Projection {
     },
     memory: {
       forkHappens: forks,
+      childSeconds,
       usedBytes: memory?.usedBytes ?? null,
       cowBytes: memory?.cowBytes ?? null,
       forkPeakBytes: memory?.forkPeakBytes ?? null,
