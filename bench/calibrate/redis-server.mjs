@@ -63,8 +63,8 @@ function waitForPort(port, child, timeoutMs) {
  * @param {number} [options.startTimeoutMs] default 10000
  * @returns {Promise<{ port: number, dir: string, pid: number, url: string, log: () => string,
  *   stop: (signal?: NodeJS.Signals) => Promise<number | null> }>}
- *   `url` is `redis://127.0.0.1:<port>`; stop() sends SIGTERM (or the signal), waits for the exit
- *   and returns the exit code.
+ *   `url` is `redis://127.0.0.1:<port>`; stop() sends SIGTERM (or the signal), SIGKILL after 5 s,
+ *   waits for the exit and returns the exit code.
  * @throws Error when redis-server is missing or does not start listening in time
  */
 export async function startRedisServer(options = {}) {
@@ -95,8 +95,12 @@ export async function startRedisServer(options = {}) {
     log: () => log,
     async stop(signal = 'SIGTERM') {
       if (child.exitCode === null) child.kill(signal);
+      // SIGTERM can be refused (a failing shutdown SAVE on a full disk keeps Redis running)
+      const timer = setTimeout(() => child.exitCode === null && child.kill('SIGKILL'), 5000);
       const code = await exited;
-      if (ownDir) rmSync(dir, { recursive: true, force: true });
+      clearTimeout(timer);
+      // a fork child killed with its parent may still be unlinking its temp file: retry
+      if (ownDir) rmSync(dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 50 });
       return code;
     },
   };

@@ -32,8 +32,11 @@ export interface ProjectionInput {
     /** aof-use-rdb-preamble */
     useRdbPreamble: boolean;
   };
-  /** `save` points; empty for `save ""`. */
-  rdb: { savePoints: Array<{ seconds: number; changes: number }> };
+  /**
+   * `save` points (empty for `save ""`) and stop-writes-on-bgsave-error (default true, the Redis
+   * default: a failed BGSAVE makes Redis refuse writes with MISCONF).
+   */
+  rdb: { savePoints: Array<{ seconds: number; changes: number }>; stopWritesOnBgsaveError?: boolean };
   /** Replicas are attached to this instance (full syncs fork). */
   hasReplicas: boolean;
   /** repl-diskless-sync */
@@ -49,6 +52,8 @@ export interface ProjectionInput {
   };
   /** Overrides of {@link ModelParams}. */
   params?: Partial<ModelParams>;
+  /** `hz`, serverCron calls per second (default 10, config.c); sets how soon a finished rewrite is picked up. */
+  hz?: number;
 }
 
 /** Disk side of the projection; bytes unless named otherwise. */
@@ -59,7 +64,12 @@ export interface DiskProjection {
   rewriteTriggerBytes: number | null;
   /** aof_rewrite_base_size after a rewrite (new BASE + bytes written during it); null when AOF is off or unknown. */
   baseAfterRewriteBytes: number | null;
-  /** Bytes appended to the AOF while one fork child runs; 0 without a write rate, null when AOF is off or unknown. */
+  /**
+   * Seconds from the fork of a rewrite until the parent installs the new BASE: the child's lifetime
+   * rounded up to whole serverCron periods (1/hz), at least one; null when unknown.
+   */
+  rewriteSeconds: number | null;
+  /** Bytes appended to the AOF during rewriteSeconds; 0 without a write rate, null when AOF is off or unknown. */
   rewriteWriteBytes: number | null;
   /** AOF size when the rewrite child forks (trigger + a wait for another child); null when disabled or unknown. */
   rewriteStartBytes: number | null;
@@ -83,8 +93,14 @@ export interface DiskProjection {
    */
   rewriteUnreachable: boolean | null;
   /**
-   * Seconds for the AOF to grow from its post-rewrite size until the volume (minus dump.rdb) is full,
-   * if no further rewrite succeeds. null without a positive write rate, a volume, AOF, or a dataset.
+   * AOF size (bytes) at which Redis starts refusing writes if no rewrite succeeds: the volume minus
+   * dump.rdb, and minus the temp file of the next BGSAVE when save points and
+   * stop-writes-on-bgsave-error are on. null without a volume, AOF, or a dataset.
+   */
+  aofBytesAtFull: number | null;
+  /**
+   * Seconds for the AOF to grow from its post-rewrite size to aofBytesAtFull, if no further
+   * rewrite succeeds. null without a positive write rate, a volume, AOF, or a dataset.
    */
   timeToFullSeconds: number | null;
 }
@@ -168,6 +184,9 @@ function validate(input: ProjectionInput): void {
   ];
   for (const [name, value] of optional) if (value !== null && value !== undefined) requireNonNegative(name, value);
   requireNonNegative('aof.rewriteMinSizeBytes', input.aof.rewriteMinSizeBytes);
+  if (input.hz !== undefined && !(Number.isInteger(input.hz) && input.hz >= 1 && input.hz <= 500)) {
+    throw new RangeError(`hz must be an integer in [1, 500] (config.c bounds), got ${input.hz}`);
+  }
   if (!Number.isInteger(input.aof.rewritePercentage) || input.aof.rewritePercentage < 0) {
     throw new RangeError(`aof.rewritePercentage must be an integer >= 0, got ${input.aof.rewritePercentage}`);
   }
@@ -197,7 +216,7 @@ function isRewriteUnreachable(input: ProjectionInput): boolean | null {
  *
  * @param input configuration, optional workload and parameter overrides
  * @returns the projection; unknown numbers are null
- * @throws RangeError on negative/non-finite sizes, a non-integer rewrite percentage, a bad version
+ * @throws RangeError on negative/non-finite sizes, a non-integer rewrite percentage, hz outside [1, 500], a bad version
  *   or invalid params (see resolveParams)
  */
 export function project(input: ProjectionInput): Projection {
@@ -226,7 +245,13 @@ export function project(input: ProjectionInput): Projection {
   const childWriteBytes = aof.enabled ? baseBytes : rdb.bytes;
   const childSeconds =
     childWriteBytes === null ? null : childLifetimeSeconds(childWriteBytes, params.forkChildThroughputBytesPerSec);
-  const w = childSeconds === null ? null : rate === null ? 0 : Math.ceil(rate * childSeconds);
+  // Writes land in the new INCR (7.x) / rewrite buffer (6.x) from the fork until the parent
+  // notices the child's exit: the rewrite starts in serverCron and checkChildrenDone runs in
+  // serverCron (server.c), every 1000/hz ms, so the window is the child's lifetime rounded up to
+  // whole cron periods, at least one (measured: 0.1 s at hz 10 for a 30 ms child, docs/model.md).
+  const hz = input.hz ?? 10;
+  const rewriteSeconds = childSeconds === null ? null : Math.max(1, Math.ceil(childSeconds * hz - 1e-9)) / hz;
+  const w = rewriteSeconds === null ? null : rate === null ? 0 : Math.ceil(rate * rewriteSeconds);
 
   let cycle: AofCycle | null = null;
   if (aof.enabled) {
@@ -261,10 +286,18 @@ export function project(input: ProjectionInput): Projection {
   }
   const recommended = peakBytes === null ? null : recommendedVolumeBytes(peakBytes, params.headroomFraction);
 
-  const freeForAof =
-    input.volumeBytes === null || cycle === null || dumpBytes === null
+  // Writes stop when the AOF write fails (ENOSPC) or, with save points and
+  // stop-writes-on-bgsave-error (writeCommandsDeniedByDiskError, server.c), when a BGSAVE can no
+  // longer fit its temp file next to dump.rdb: the earlier of the two.
+  const bgsaveBlocks = savePointCount > 0 && input.rdb.stopWritesOnBgsaveError !== false;
+  const aofBytesAtFull =
+    input.volumeBytes === null || cycle === null || dumpBytes === null || tempBytes === null
       ? null
-      : Math.max(0, input.volumeBytes - dumpBytes - cycle.baseAfterRewriteBytes);
+      : Math.max(cycle.baseAfterRewriteBytes, input.volumeBytes - dumpBytes - (bgsaveBlocks ? tempBytes : 0));
+  if (bgsaveBlocks && aofBytesAtFull !== null) {
+    assumptions.push('save points with stop-writes-on-bgsave-error yes: writes are refused (MISCONF) once a BGSAVE temp file no longer fits');
+  }
+  const freeForAof = aofBytesAtFull === null || cycle === null ? null : aofBytesAtFull - cycle.baseAfterRewriteBytes;
   const timeToFullSeconds = freeForAof === null || rate === null || rate === 0 ? null : freeForAof / rate;
 
   const forks = forkHappens({ aofEnabled: aof.enabled, savePointCount, hasReplicas: input.hasReplicas });
@@ -308,6 +341,7 @@ export function project(input: ProjectionInput): Projection {
       aofEnabled: aof.enabled,
       rewriteTriggerBytes: cycle?.rewriteTriggerBytes ?? null,
       baseAfterRewriteBytes: cycle?.baseAfterRewriteBytes ?? null,
+      rewriteSeconds: aof.enabled ? rewriteSeconds : null,
       rewriteWriteBytes: aof.enabled ? w : null,
       rewriteStartBytes: rewriteStart,
       rewriteExtraBytes: cycle?.rewriteExtraBytes ?? null,
@@ -317,6 +351,7 @@ export function project(input: ProjectionInput): Projection {
       recommendedVolumeBytes: recommended,
       recommendedVolume: recommended === null ? null : formatQuantity(recommended),
       rewriteUnreachable: isRewriteUnreachable(input),
+      aofBytesAtFull,
       timeToFullSeconds,
     },
     memory: {

@@ -27,7 +27,7 @@ export interface DiskTimeline {
  * Disk bytes over time across AOF rewrite cycles, as the model projects them: from the end of
  * a rewrite (AOF = b, next to dump.rdb) the AOF grows at the write rate to the rewrite start S;
  * during the rewrite the new BASE and new INCR (`rewriteExtraBytes`) grow next to the old files
- * for `memory.childSeconds`; then the old files are deleted and the cycle repeats. When no rewrite
+ * for `disk.rewriteSeconds`; then the old files are deleted and the cycle repeats. When no rewrite
  * can run (`rewriteUnreachable` or no trigger) the AOF grows until the volume is full.
  * RDB-only deployments show dump.rdb with the temp file of one BGSAVE.
  * A piecewise-linear curve: straight lines between the points are exact under a constant rate.
@@ -71,8 +71,8 @@ export function diskTimeline(projection: Projection, cycles = 3): DiskTimeline |
   const b = d.baseAfterRewriteBytes;
   if (b === null) return null;
   if (d.rewriteUnreachable || d.rewriteStartBytes === null || d.rewriteExtraBytes === null) {
-    if (volume === null) return null;
-    const free = Math.max(0, volume - dump - b);
+    if (volume === null || d.aofBytesAtFull === null) return null;
+    const free = d.aofBytesAtFull - b;
     return {
       unit,
       volumeBytes: volume,
@@ -88,7 +88,7 @@ export function diskTimeline(projection: Projection, cycles = 3): DiskTimeline |
   const extra = d.rewriteExtraBytes;
   const w = d.rewriteWriteBytes ?? 0;
   // the rewrite lasts the child's lifetime; without a rate, draw it as the bytes the child writes
-  const childX = unit === 'seconds' ? (projection.memory.childSeconds ?? 0) : Math.max(extra - w, 0);
+  const childX = unit === 'seconds' ? (d.rewriteSeconds ?? 0) : Math.max(extra - w, 0);
   const points: TimelinePoint[] = [];
   let x = 0;
   for (let i = 0; i < cycles; i++) {

@@ -21,7 +21,7 @@ export function projectionInput(dep: RedisDeployment, params: Partial<ModelParam
       rewriteMinSizeBytes: confBytes(dep, 'auto-aof-rewrite-min-size').value ?? 64 * 1024 * 1024,
       useRdbPreamble: confValue(dep, 'aof-use-rdb-preamble').value.toLowerCase() !== 'no',
     },
-    rdb: { savePoints: confSavePoints(dep).value },
+    rdb: { savePoints: confSavePoints(dep).value, stopWritesOnBgsaveError: confBool(dep, 'stop-writes-on-bgsave-error').value },
     hasReplicas: dep.replicaCount.value > 0,
     replDisklessSync: confBool(dep, 'repl-diskless-sync').value,
     workload: {
@@ -30,7 +30,14 @@ export function projectionInput(dep: RedisDeployment, params: Partial<ModelParam
       writeRateBytesPerSec: dep.workload.writeRateBytesPerSec?.value,
     },
     params,
+    hz: hzOf(dep),
   };
+}
+
+/** `hz` when it is a valid integer (Redis clamps 1..500, config.c); else undefined = the default 10. */
+function hzOf(dep: RedisDeployment): number | undefined {
+  const hz = confNumber(dep, 'hz').value;
+  return hz !== null && Number.isInteger(hz) ? Math.min(500, Math.max(1, hz)) : undefined;
 }
 
 /** Project a deployment role (see src/model/projection.ts). */

@@ -24,6 +24,8 @@ export const REDIS_DEFAULTS: Record<string, (major: number) => string> = {
   'repl-diskless-sync': (major) => (major >= 7 ? 'yes' : 'no'),
   dir: () => './',
   'repl-backlog-size': () => '1mb',
+  // config.c default yes: a failed BGSAVE makes Redis refuse writes (MISCONF) until one succeeds
+  'stop-writes-on-bgsave-error': () => 'yes',
   hz: () => '10',
 };
 

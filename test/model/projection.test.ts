@@ -290,3 +290,36 @@ describe('project: validation', () => {
     expect(p.memory.maxmemoryBytes).toBeNull();
   });
 });
+
+describe('project: (8) time to full with save points (calibration scenario full-save)', () => {
+  const input: ProjectionInput = {
+    ...base,
+    volumeBytes: Gi,
+    maxmemoryBytes: 256 * Mi,
+    aof: { ...base.aof, rewritePercentage: 0 },
+    rdb: { savePoints: [{ seconds: 1, changes: 1 }] },
+    workload: { writeRateBytesPerSec: Mi },
+    params: { forkChildThroughputBytesPerSec: 64 * Mi },
+  };
+
+  it('stops writes when the next BGSAVE temp file no longer fits (stop-writes-on-bgsave-error yes)', () => {
+    const p = project(input);
+    // AOF at full = 1024Mi - dump 256Mi - temp 256Mi = 512Mi; post-rewrite AOF 260Mi; (512 - 260) / 1 = 252 s
+    expect(p.disk.aofBytesAtFull).toBe(512 * Mi);
+    expect(p.disk.timeToFullSeconds).toBe(252);
+    expect(p.assumptions.some((a) => a.includes('stop-writes-on-bgsave-error'))).toBe(true);
+  });
+
+  it('only needs room for dump.rdb with stop-writes-on-bgsave-error no', () => {
+    const p = project({ ...input, rdb: { ...input.rdb, stopWritesOnBgsaveError: false } });
+    // (1024 - 256 - 260) / 1 = 508 s
+    expect(p.disk.aofBytesAtFull).toBe(768 * Mi);
+    expect(p.disk.timeToFullSeconds).toBe(508);
+  });
+
+  it('never goes below the post-rewrite AOF (already full: 0 s)', () => {
+    const p = project({ ...input, volumeBytes: 600 * Mi });
+    expect(p.disk.aofBytesAtFull).toBe(260 * Mi);
+    expect(p.disk.timeToFullSeconds).toBe(0);
+  });
+});

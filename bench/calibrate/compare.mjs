@@ -1,0 +1,55 @@
+// Projected vs measured, per scenario. The caller passes the model's `project` (dist for the
+// bench, src for the vitest test) so this file has no build dependency.
+
+/**
+ * The model input for a measured scenario: its redis.conf, the measured workload (BASE size and
+ * AOF write rate, as `redis-lint calibrate` would read them) and the rewrite child's time measured
+ * on this machine with no writes (forkChildThroughputBytesPerSec = BASE / probe child seconds).
+ *
+ * @param {import('./harness.mjs').Scenario} sc
+ * @param {object} m measurements from runScenario
+ * @returns {import('../../src/model/projection.js').ProjectionInput}
+ */
+export function projectionInputFor(sc, m) {
+  const saveNums = sc.save.trim() ? sc.save.trim().split(/\s+/).map(Number) : [];
+  const savePoints = [];
+  for (let i = 0; i + 1 < saveNums.length; i += 2) savePoints.push({ seconds: saveNums[i], changes: saveNums[i + 1] });
+  return {
+    redisVersion: { major: Number(m.redisVersion.split('.')[0]), minor: Number(m.redisVersion.split('.')[1]) },
+    role: 'standalone',
+    volumeBytes: sc.volumeBytes ?? null,
+    maxmemoryBytes: null,
+    memoryLimitBytes: null,
+    aof: { enabled: true, rewritePercentage: sc.percentage, rewriteMinSizeBytes: sc.minSize, useRdbPreamble: true },
+    rdb: { savePoints },
+    hasReplicas: false,
+    replDisklessSync: true,
+    workload: { datasetBytes: m.datasetBytes, rdbBytes: m.rdbBytes, writeRateBytesPerSec: m.rate.measured ?? m.rate.nominal },
+    // the child's own time from the quiet probes (the cron rounding is the model's job)
+    params: { forkChildThroughputBytesPerSec: m.rdbBytes / (m.probeChildSeconds ?? m.probeRewriteSeconds) },
+    hz: 10,
+  };
+}
+
+/** (projected − measured) / measured, or null when either is missing. */
+export function relError(projected, measured) {
+  if (projected === null || projected === undefined || measured === null || measured === undefined || measured === 0) return null;
+  return (projected - measured) / measured;
+}
+
+/**
+ * Compares one scenario's measurements with the projection.
+ * @returns {{ id: string, rows: Array<{ quantity: string, projected: number|null, measured: number|null, error: number|null }>, projection: object }}
+ */
+export function compare(sc, m, project) {
+  const p = project(projectionInputFor(sc, m));
+  const rows = [];
+  if (sc.mode === 'cycles') {
+    rows.push({ quantity: 'rewrite start (AOF bytes)', projected: p.disk.rewriteStartBytes, measured: m.startAofBytes });
+    rows.push({ quantity: 'steady-state peak disk', projected: p.disk.peakBytes, measured: m.steadyPeakBytes });
+  } else {
+    rows.push({ quantity: 'time to full (s)', projected: p.disk.timeToFullSeconds, measured: m.timeToFullSeconds });
+  }
+  for (const r of rows) r.error = relError(r.projected, r.measured);
+  return { id: sc.id, rows, projection: p };
+}

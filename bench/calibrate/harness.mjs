@@ -1,0 +1,370 @@
+// Model calibration harness: runs one scenario against a real redis-server and measures what the
+// projection model predicts (rewrite start size, steady-state peak disk, time to a full disk,
+// copy-on-write, rewrite duration). It only measures; callers project with the model and compare.
+import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startRedisServer } from './redis-server.mjs';
+import { startSampler } from './sampler.mjs';
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const now = () => performance.timeOrigin + performance.now();
+
+/**
+ * A calibration scenario. Sizes in bytes, rates in operations per second.
+ * @typedef {object} Scenario
+ * @property {string} id
+ * @property {string} description
+ * @property {number} keys         N keys written (populated first, then overwritten at random)
+ * @property {number} valueSize    V bytes per value (random base64, incompressible for LZF)
+ * @property {number} opsPerSec    R paced SETs per second
+ * @property {number} percentage   auto-aof-rewrite-percentage
+ * @property {number} minSize      auto-aof-rewrite-min-size, bytes
+ * @property {string} save         the `save` directive ("" = off)
+ * @property {'cycles' | 'fill'} mode  cycles: run until `rewrites` automatic rewrites; fill: until writes fail
+ * @property {number} [rewrites]   automatic rewrites to observe in cycles mode (first one is warm-up), default 4
+ * @property {number} [volumeBytes] size of a dedicated tmpfs for `dir` (fill mode needs one)
+ * @property {boolean} [forkBlocked] make fork() fail with a pids cgroup once populated
+ * @property {number} [timeoutSec]  default 180
+ */
+
+/** Exact bytes `SET key value` appends to the AOF (RESP multibulk, catAppendOnlyGenericCommand in aof.c). */
+export function setCommandBytes(keyLen, valueLen) {
+  const bulk = (n) => 1 + String(n).length + 2 + n + 2;
+  return 4 + bulk(3) + bulk(keyLen) + bulk(valueLen);
+}
+
+/** INFO text → { field: number | string }. */
+export function parseInfoText(text) {
+  const out = {};
+  for (const line of text.split(/\r?\n/)) {
+    const i = line.indexOf(':');
+    if (i <= 0 || line.startsWith('#')) continue;
+    const v = line.slice(i + 1);
+    out[line.slice(0, i)] = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+  }
+  return out;
+}
+
+/**
+ * Mounts a tmpfs of `bytes` on a new directory (needs root / CAP_SYS_ADMIN).
+ * @returns {{ dir: string, unmount: () => void } | { skipped: string }}
+ */
+export function mountTmpfs(bytes) {
+  const dir = mkdtempSync(join(tmpdir(), 'redis-lint-vol-'));
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${bytes}`, 'tmpfs', dir], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    return { skipped: `cannot mount a tmpfs (${(r.stderr || r.error?.message || '').trim() || 'mount failed'}): needs root or CAP_SYS_ADMIN` };
+  }
+  return {
+    dir,
+    unmount() {
+      spawnSync('umount', [dir]);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+const PIDS_ROOT = '/sys/fs/cgroup/pids';
+
+/**
+ * Puts a process in its own cgroup-v1 pids cgroup so fork() can be made to fail (EAGAIN).
+ * @returns {{ block: () => void, unblock: () => void, release: () => void } | { skipped: string }}
+ */
+export function pidsCgroup(pid) {
+  if (!existsSync(join(PIDS_ROOT, 'cgroup.procs'))) return { skipped: 'no cgroup-v1 pids controller at /sys/fs/cgroup/pids' };
+  const dir = join(PIDS_ROOT, `redis-lint-${pid}`);
+  try {
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'cgroup.procs'), String(pid));
+  } catch (e) {
+    return { skipped: `cannot create a pids cgroup: ${e.message}` };
+  }
+  return {
+    block() {
+      // the tasks (threads) already in the cgroup fill it: the next fork() gets EAGAIN
+      writeFileSync(join(dir, 'pids.max'), readFileSync(join(dir, 'pids.current'), 'utf8').trim());
+    },
+    unblock() {
+      writeFileSync(join(dir, 'pids.max'), 'max');
+    },
+    release() {
+      try {
+        writeFileSync(join(dir, 'pids.max'), 'max');
+        writeFileSync(join(PIDS_ROOT, 'cgroup.procs'), String(pid));
+      } catch {
+        /* process gone */
+      }
+      try {
+        rmSync(dir, { recursive: false, force: true });
+      } catch {
+        spawnSync('rmdir', [dir]);
+      }
+    },
+  };
+}
+
+function valuePool(size, count = 64) {
+  return Array.from({ length: count }, () => randomBytes(Math.ceil((size * 3) / 4) + 3).toString('base64').slice(0, size));
+}
+
+const keyOf = (i) => `k:${String(i).padStart(8, '0')}`;
+
+async function populate(client, keys, values) {
+  const batch = 2000;
+  for (let i = 0; i < keys; i += batch) {
+    const ops = [];
+    for (let j = i; j < Math.min(keys, i + batch); j++) ops.push(client.set(keyOf(j), values[j % values.length]));
+    await Promise.all(ops);
+  }
+}
+
+/**
+ * Paced writer: SETs of random keys at `opsPerSec`, issued every 5 ms to keep up with the clock.
+ * Records the first write error (MISCONF when the AOF or a BGSAVE failed).
+ */
+function startWriter(client, { keys, values, opsPerSec }) {
+  const started = now();
+  let sent = 0;
+  let firstError = null;
+  let stopped = false;
+  const inflight = new Set();
+  const tick = () => {
+    if (stopped) return;
+    const due = Math.floor(((now() - started) / 1000) * opsPerSec);
+    while (sent < due && inflight.size < 5000) {
+      const p = client.set(keyOf(Math.floor(Math.random() * keys)), values[sent % values.length]).catch((e) => {
+        if (!firstError) firstError = { t: now(), message: String(e.message).split('\n')[0] };
+      });
+      inflight.add(p);
+      p.finally(() => inflight.delete(p));
+      sent++;
+    }
+    setTimeout(tick, 5);
+  };
+  tick();
+  return {
+    started,
+    get sent() {
+      return sent;
+    },
+    get firstError() {
+      return firstError;
+    },
+    async stop() {
+      stopped = true;
+      await Promise.allSettled([...inflight]);
+      return { sent, seconds: (now() - started) / 1000, firstError };
+    },
+  };
+}
+
+async function info(client, section) {
+  return parseInfoText(await client.info(section));
+}
+
+/** BGREWRITEAOF with no writes; resolves with the seconds until Redis reports it finished. */
+async function timedRewrite(client) {
+  const before = await info(client, 'persistence');
+  const t0 = now();
+  await client.bgRewriteAof();
+  for (;;) {
+    await sleep(2);
+    const p = await info(client, 'persistence');
+    if (!p.aof_rewrite_in_progress && !p.aof_rewrite_scheduled && p.aof_rewrites > before.aof_rewrites) {
+      return { seconds: (now() - t0) / 1000, persistence: p };
+    }
+  }
+}
+
+const median = (xs) => {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Rewrites seen by the sampler: maximal runs of samples with a temp-rewriteaof file.
+ * For each: the old AOF size when it started (BASE + every INCR but the new one the rewrite
+ * opened), its duration as seen on disk (`seconds`: until the parent renames the new BASE), the
+ * child's part of it (`childSeconds`: until the child renamed its output), and the peak of all files.
+ */
+export function rewritesFromSamples(samples) {
+  const out = [];
+  let cur = null;
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i];
+    if (s.tempAof > 0) {
+      if (!cur) {
+        const newest = Math.max(...s.incr.map(([seq]) => seq));
+        const oldIncr = s.incr.filter(([seq]) => seq !== newest).reduce((a, [, b]) => a + b, 0);
+        cur = { start: s.t, startAofBytes: s.base + oldIncr, peak: s.total, end: s.t, childSeconds: null };
+      }
+      if (s.childDone && cur.childSeconds === null) cur.childSeconds = (s.t - cur.start) / 1000;
+      cur.peak = Math.max(cur.peak, s.total);
+      cur.end = s.t;
+    } else if (cur) {
+      // the sample after the temp file is renamed still has the old files until they are unlinked
+      cur.peak = Math.max(cur.peak, s.total);
+      cur.seconds = (s.t - cur.start) / 1000;
+      out.push(cur);
+      cur = null;
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs one scenario against a fresh redis-server and measures it.
+ *
+ * @param {Scenario} sc
+ * @param {{ log?: (line: string) => void, redisConfig?: Record<string, string|number> }} [options]
+ * @returns {Promise<object>} `{ skipped }` with a reason, or the measurements:
+ *   rdbBytes (BASE after the warm-up rewrite), datasetBytes (used_memory_dataset),
+ *   rate.{nominal, measured} (AOF bytes/s), probeRewriteSeconds, rewrites[] (from the sampler),
+ *   steadyPeakBytes, startAofBytes (median), timeToFullSeconds (fill mode), cow[] and more.
+ * @throws Error when redis-server cannot start or the scenario times out
+ */
+export async function runScenario(sc, options = {}) {
+  const log = options.log ?? (() => {});
+  const { createClient } = await import('redis');
+  let volume = null;
+  if (sc.volumeBytes) {
+    volume = mountTmpfs(sc.volumeBytes);
+    if ('skipped' in volume) return { id: sc.id, skipped: volume.skipped };
+  }
+  const config = {
+    appendonly: 'yes',
+    appendfsync: 'everysec',
+    'auto-aof-rewrite-percentage': sc.percentage,
+    'auto-aof-rewrite-min-size': sc.minSize,
+    'aof-use-rdb-preamble': 'yes',
+    save: sc.save,
+    hz: 10,
+    ...options.redisConfig,
+  };
+  const server = await startRedisServer({ config, dir: volume?.dir });
+  const client = createClient({ url: server.url, socket: { reconnectStrategy: false } });
+  client.on('error', () => {});
+  let cgroup = null;
+  let sampler = null;
+  let writer = null;
+  try {
+    await client.connect();
+    const values = valuePool(sc.valueSize);
+    // no automatic rewrite or BGSAVE while populating and probing: the probes time a quiet rewrite
+    await client.configSet({ 'auto-aof-rewrite-percentage': '0', save: '' });
+    await populate(client, sc.keys, values);
+    // three rewrites with no writes: the BASE size, and how long a rewrite keeps its files on disk
+    // (fork → temp BASE → rename by the parent), the window in which writes go to the new INCR
+    const probeSampler = startSampler({ dir: server.dir });
+    const probes = [await timedRewrite(client), await timedRewrite(client), await timedRewrite(client)];
+    await sleep(20);
+    const probeRewrites = rewritesFromSamples(await probeSampler.stop());
+    const persistence0 = probes.at(-1).persistence;
+    const memory0 = await info(client, 'memory');
+    if (sc.save) await client.bgSave();
+    while ((await info(client, 'persistence')).rdb_bgsave_in_progress) await sleep(5);
+    await client.configSet({ 'auto-aof-rewrite-percentage': String(sc.percentage), save: sc.save });
+    if (sc.forkBlocked) {
+      cgroup = pidsCgroup(server.pid);
+      if ('skipped' in cgroup) return { id: sc.id, skipped: cgroup.skipped };
+      cgroup.block();
+    }
+    const rdbBytes = persistence0.aof_base_size;
+    const cmdBytes = setCommandBytes(keyOf(0).length, sc.valueSize);
+    log(`${sc.id}: ${sc.keys} keys x ${sc.valueSize} B, BASE ${rdbBytes} B, ${sc.opsPerSec} ops/s = ${sc.opsPerSec * cmdBytes} B/s`);
+
+    sampler = startSampler({ dir: server.dir, statfs: Boolean(volume) });
+    writer = startWriter(client, { keys: sc.keys, values, opsPerSec: sc.opsPerSec });
+    const polls = [];
+    const target = sc.rewrites ?? 4;
+    const deadline = now() + (sc.timeoutSec ?? 180) * 1000;
+    const startRewrites = persistence0.aof_rewrites;
+    let fullAt = null;
+    for (;;) {
+      await sleep(sc.mode === 'fill' ? 10 : 50);
+      const p = await info(client, 'persistence');
+      polls.push({ t: now(), ...p });
+      if (sc.mode === 'cycles' && p.aof_rewrites - startRewrites >= target && !p.aof_rewrite_in_progress) {
+        await sleep(150); // let the history files be unlinked and sampled
+        break;
+      }
+      if (sc.mode === 'fill') {
+        const failed = p.aof_last_write_status === 'err' || p.rdb_last_bgsave_status === 'err' || writer.firstError;
+        if (failed) {
+          fullAt = Math.min(...[writer.firstError?.t, p.aof_last_write_status === 'err' || p.rdb_last_bgsave_status === 'err' ? now() : undefined].filter((x) => x !== undefined));
+          break;
+        }
+      }
+      if (now() > deadline) throw new Error(`${sc.id}: timed out after ${sc.timeoutSec ?? 180} s (${p.aof_rewrites - startRewrites} rewrites)`);
+    }
+    const writerStarted = writer.started;
+    const w = await writer.stop();
+    writer = null;
+    const samples = await sampler.stop();
+    sampler = null;
+    const last = polls.at(-1);
+    const memory1 = await info(client, 'memory');
+
+    // AOF bytes per second from aof_current_size deltas, skipping intervals in which a rewrite ended
+    let grown = 0;
+    let seconds = 0;
+    for (let i = 1; i < polls.length; i++) {
+      const a = polls[i - 1];
+      const b = polls[i];
+      if (b.aof_rewrites !== a.aof_rewrites || b.aof_base_size !== a.aof_base_size || b.aof_current_size < a.aof_current_size) continue;
+      if (b.aof_last_write_status === 'err') continue;
+      grown += b.aof_current_size - a.aof_current_size;
+      seconds += (b.t - a.t) / 1000;
+    }
+    const rewrites = rewritesFromSamples(samples);
+    const steady = rewrites.slice(1);
+    const steadyFrom = steady.length ? steady[0].start : Infinity;
+    const steadySamples = samples.filter((s) => s.t >= steadyFrom);
+    const maxIncrFiles = Math.max(0, ...samples.map((s) => s.incr.length));
+    const result = {
+      id: sc.id,
+      redisVersion: (await info(client, 'server')).redis_version,
+      rdbBytes,
+      datasetBytes: memory0.used_memory_dataset,
+      usedMemoryBytes: memory0.used_memory,
+      rate: { nominal: sc.opsPerSec * cmdBytes, sent: (w.sent * cmdBytes) / w.seconds, measured: seconds > 0 ? grown / seconds : null },
+      probeRewriteSeconds: median(probeRewrites.map((r) => r.seconds)) ?? median(probes.map((p) => p.seconds)),
+      probeChildSeconds: median(probeRewrites.map((r) => r.childSeconds).filter((x) => x !== null)),
+      rewriteChildSecondsOnDisk: median(rewrites.map((r) => r.childSeconds).filter((x) => x !== null)),
+      probeInfoSeconds: median(probes.map((p) => p.seconds)),
+      rewrites,
+      startAofBytes: median(steady.map((r) => r.startAofBytes)),
+      steadyPeakBytes: steadySamples.length ? Math.max(...steadySamples.map((s) => s.total)) : null,
+      rewriteSecondsOnDisk: median(rewrites.map((r) => r.seconds)),
+      aofLastRewriteTimeSec: last?.aof_last_rewrite_time_sec ?? null,
+      aofLastCowBytes: last?.aof_last_cow_size ?? null,
+      rdbLastCowBytes: last?.rdb_last_cow_size ?? null,
+      usedMemoryAfterBytes: memory1.used_memory,
+      maxIncrFiles,
+      autoRewrites: (last?.aof_rewrites ?? startRewrites) - startRewrites,
+      maxDiskBytes: Math.max(...samples.map((s) => s.total)),
+      maxFsUsedBytes: volume ? Math.max(...samples.map((s) => s.fsUsed ?? 0)) : null,
+      samples: samples.length,
+      sampleIntervalMs: samples.length > 1 ? (samples.at(-1).t - samples[0].t) / (samples.length - 1) : null,
+      timeToFullSeconds: fullAt === null ? null : (fullAt - writerStarted) / 1000,
+      writeError: w.firstError?.message ?? null,
+      lastWriteStatus: last?.aof_last_write_status,
+      lastBgsaveStatus: last?.rdb_last_bgsave_status,
+      lastBgrewriteStatus: last?.aof_last_bgrewrite_status,
+    };
+    return result;
+  } finally {
+    if (writer) await writer.stop().catch(() => {});
+    if (sampler) await sampler.stop().catch(() => {});
+    if (cgroup && !('skipped' in cgroup)) cgroup.release();
+    // SHUTDOWN NOSAVE kills a rewrite/BGSAVE child and removes its temp files (no final save)
+    await client.sendCommand(['SHUTDOWN', 'NOSAVE']).catch(() => {});
+    await server.stop();
+    volume?.unmount();
+  }
+}

@@ -1,0 +1,67 @@
+// `npm run calibrate`: run the calibration grid against a real redis-server and print
+// predicted vs measured per scenario. Options: --only id1,id2  --ci (the reduced CI set)
+// --json FILE (write every measurement). Exit 1 when a row misses the 10% goal, 2 on a crash.
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { project } from '../../dist/model/projection.js';
+import { compare } from './compare.mjs';
+import { runScenario } from './harness.mjs';
+import { findRedisServer } from './redis-server.mjs';
+import { CI_SET, GRID } from './scenarios.mjs';
+
+const GOAL = 0.1;
+const { values: opts } = parseArgs({ options: { only: { type: 'string' }, ci: { type: 'boolean' }, json: { type: 'string' } } });
+const redis = findRedisServer();
+if (!redis) {
+  console.error('redis-server is not installed (Debian: apt-get install redis-server); nothing to calibrate');
+  process.exit(2);
+}
+let scenarios = opts.ci ? CI_SET : GRID;
+if (opts.only) {
+  const ids = opts.only.split(',');
+  scenarios = scenarios.filter((s) => ids.includes(s.id));
+}
+console.log(`redis-server ${redis.version}; node ${process.version}; ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}; ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
+
+const mib = (b) => (b === null || b === undefined ? '-' : (b / 2 ** 20).toFixed(2));
+const pct = (e) => (e === null ? '-' : `${e >= 0 ? '+' : ''}${(e * 100).toFixed(1)}%`);
+const all = [];
+const table = [];
+let miss = 0;
+for (const sc of scenarios) {
+  const t0 = Date.now();
+  const m = await runScenario(sc, { log: (l) => console.error(`  ${l}`) });
+  if (m.skipped) {
+    console.log(`${sc.id}: SKIPPED: ${m.skipped}`);
+    table.push({ id: sc.id, quantity: 'skipped', projected: null, measured: null, error: null, note: m.skipped });
+    continue;
+  }
+  const c = compare(sc, m, project);
+  all.push({ scenario: sc, measured: m, comparison: c.rows, projection: c.projection });
+  for (const r of c.rows) {
+    const ok = r.error !== null && Math.abs(r.error) <= GOAL;
+    if (!ok) miss++;
+    table.push({ id: sc.id, ...r, ok });
+  }
+  const cowRatio = m.aofLastCowBytes && m.rate.measured ? m.aofLastCowBytes / (m.rate.measured * m.rewriteSecondsOnDisk) : null;
+  console.error(
+    `  ${sc.id}: ${((Date.now() - t0) / 1000).toFixed(0)} s, ${m.autoRewrites} rewrites, rate ${(m.rate.measured / 2 ** 20).toFixed(2)} MiB/s, ` +
+      `rewrite ${m.rewriteSecondsOnDisk?.toFixed(3)} s on disk (probe ${m.probeRewriteSeconds.toFixed(3)} s), aof_last_cow_size ${mib(m.aofLastCowBytes)} MiB` +
+      `${cowRatio ? ` (${cowRatio.toFixed(1)} x the bytes written meanwhile)` : ''}, max INCR files ${m.maxIncrFiles}, samples every ${m.sampleIntervalMs?.toFixed(1)} ms`,
+  );
+}
+
+console.log('\n| scenario | quantity | projected | measured | error | within 10% |');
+console.log('| --- | --- | ---: | ---: | ---: | --- |');
+for (const r of table) {
+  if (r.quantity === 'skipped') {
+    console.log(`| ${r.id} | skipped: ${r.note} | | | | |`);
+    continue;
+  }
+  const fmt = r.quantity.includes('(s)') ? (x) => (x === null || x === undefined ? '-' : x.toFixed(2)) : (x) => `${mib(x)} MiB`;
+  console.log(`| ${r.id} | ${r.quantity} | ${fmt(r.projected)} | ${fmt(r.measured)} | ${pct(r.error)} | ${r.ok ? 'yes' : '**no**'} |`);
+}
+if (opts.json) writeFileSync(opts.json, JSON.stringify(all, null, 2));
+console.log(`\n${table.filter((r) => r.ok).length}/${table.filter((r) => r.quantity !== 'skipped').length} rows within ${GOAL * 100}%`);
+process.exitCode = miss ? 1 : 0;
