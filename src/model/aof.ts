@@ -27,7 +27,8 @@ export function aofLayoutFor(major: number): AofLayout {
  * floor(cur*100/base) >= 100+p  ⇔  cur >= base*(100+p)/100, so the smallest integer size is
  *   max(minSize + 1, ceil(max(base, 1) × (100 + p) / 100)).
  * The min-size test is strict: with min-size 64mb the first trigger is 67108865 bytes, not 64Mi.
- * The check runs every 1000/hz ms (serverCron period); the overshoot in that window is ignored.
+ * The check runs every 1000/hz ms (serverCron period); the AOF grows past the trigger until the next
+ * check, which {@link aofCycle} adds as cronOvershootBytes.
  *
  * @param baseBytes    aof_rewrite_base_size, bytes (>= 0)
  * @param percentage   auto-aof-rewrite-percentage (integer >= 0)
@@ -58,6 +59,11 @@ export interface AofCycleInput {
   rewriteWriteBytes: number;
   /** Bytes appended after the trigger while the rewrite waits for another fork child (BGSAVE). */
   delayedStartBytes: number;
+  /**
+   * Bytes appended between the AOF crossing the trigger and the next serverCron check: at most
+   * one cron period (1/hz s) of writes; 0 when the write rate is unknown.
+   */
+  cronOvershootBytes?: number;
   percentage: number;
   minSizeBytes: number;
 }
@@ -73,7 +79,7 @@ export interface AofCycle {
   baseAfterRewriteBytes: number;
   /** {@link rewriteTriggerBytes} of baseAfterRewriteBytes; null when auto-rewrite is disabled. */
   rewriteTriggerBytes: number | null;
-  /** AOF size when the rewrite child forks: trigger + delayedStartBytes; null when disabled. */
+  /** AOF size when the rewrite child forks: trigger + cronOvershootBytes + delayedStartBytes; null when disabled. */
   rewriteStartBytes: number | null;
   /**
    * Bytes on disk on top of the AOF-at-start while the rewrite runs:
@@ -105,7 +111,7 @@ export function aofCycle(input: AofCycleInput): AofCycle {
   const w = input.rewriteWriteBytes;
   const baseAfterRewriteBytes = input.baseBytes + w;
   const trigger = rewriteTriggerBytes(baseAfterRewriteBytes, input.percentage, input.minSizeBytes);
-  const rewriteStartBytes = trigger === null ? null : trigger + input.delayedStartBytes;
+  const rewriteStartBytes = trigger === null ? null : trigger + (input.cronOvershootBytes ?? 0) + input.delayedStartBytes;
   const rewriteExtraBytes = input.baseBytes + (input.layout === 'single-file' ? 2 * w : w);
   const assumptions: string[] = [];
   if (trigger === null) {

@@ -266,6 +266,7 @@ export function project(input: ProjectionInput): Projection {
         baseBytes,
         rewriteWriteBytes: w,
         delayedStartBytes: otherForks ? w : 0,
+        cronOvershootBytes: rate === null ? 0 : Math.ceil(rate / hz),
         percentage: aof.rewritePercentage,
         minSizeBytes: aof.rewriteMinSizeBytes,
       });

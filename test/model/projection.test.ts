@@ -124,8 +124,10 @@ describe('project: (3) RDB save points next to the AOF', () => {
     });
     // child = 256Mi / 64Mi/s = 4 s; w = 1Mi/s * 4 s = 4Mi; base after = 260Mi; trigger = 520Mi
     expect(p.disk.rewriteTriggerBytes).toBe(545259520);
-    // start = 520Mi + 4Mi (BGSAVE delay) = 524Mi; peak = 524Mi + 256Mi + max(256Mi + 4Mi, 256Mi) = 1040Mi = 1090519040
-    expect(p.disk.peakBytes).toBe(1090519040);
+    // start = 520Mi + ceil(1Mi/s / hz 10) = 104858 (cron overshoot) + 4Mi (BGSAVE delay) = 524Mi + 104858
+    expect(p.disk.rewriteStartBytes).toBe(524 * Mi + 104858);
+    // peak = start + 256Mi + max(256Mi + 4Mi, 256Mi) = 1040Mi + 104858 = 1090623898
+    expect(p.disk.peakBytes).toBe(1090623898);
   });
 
   it('RDB only: dump.rdb plus its temp file', () => {
@@ -189,13 +191,14 @@ describe('project: (5) write rate bounds copy-on-write', () => {
     // base after = 512Mi + 8Mi = 520Mi; trigger = 1040Mi = 1090519040
     expect(p.disk.baseAfterRewriteBytes).toBe(545259520);
     expect(p.disk.rewriteTriggerBytes).toBe(1090519040);
-    // peak = 1040Mi + 512Mi + 8Mi = 1560Mi = 1635778560; / 0.8 = 1950Mi = 2044723200
-    expect(p.disk.peakBytes).toBe(1635778560);
-    expect(p.disk.recommendedVolume).toBe('1950Mi');
+    // start = 1040Mi + ceil(1Mi / 10) = 104858 of cron overshoot
+    // peak = start + 512Mi + 8Mi = 1560Mi + 104858 = 1635883418; / 0.8 = 1950.13Mi → 1951Mi
+    expect(p.disk.peakBytes).toBe(1635883418);
+    expect(p.disk.recommendedVolume).toBe('1951Mi');
     // (2048Mi - 520Mi) / 1Mi/s = 1528 s
     expect(p.disk.timeToFullSeconds).toBe(1528);
-    // load: 512Mi / 100Mi/s + (1040Mi + 8Mi - 512Mi) / 20Mi/s = 5.12 + 26.8 = 31.92
-    expect(p.loadSeconds).toBeCloseTo(31.92, 9);
+    // load: 512Mi / 100Mi/s + (1040Mi + 104858 + 8Mi - 512Mi) / 20Mi/s = 5.12 + 26.8 + 0.005000019 = 31.925000019
+    expect(p.loadSeconds).toBeCloseTo(31.925000019, 8);
   });
 
   it('caps copy-on-write at the dataset', () => {
@@ -219,11 +222,11 @@ describe('project: (6) Redis 6.x single-file AOF vs 7.x multi-part', () => {
     const p7 = project({ ...input, redisVersion: { major: 7, minor: 0 } });
     // same trigger: 2 * (512Mi + 8Mi) = 1040Mi
     expect(p6.disk.rewriteTriggerBytes).toBe(p7.disk.rewriteTriggerBytes);
-    // 6.x peak = 1040Mi + 512Mi + 2 * 8Mi = 1568Mi = 1644167168 (7.x: 1560Mi)
-    expect(p6.disk.peakBytes).toBe(1644167168);
-    expect(p7.disk.peakBytes).toBe(1635778560);
-    // 1568Mi / 0.8 = 1960Mi
-    expect(p6.disk.recommendedVolume).toBe('1960Mi');
+    // 6.x peak = 1040Mi + 104858 (cron overshoot) + 512Mi + 2 * 8Mi = 1568Mi + 104858 = 1644272026 (7.x: 1560Mi + 104858)
+    expect(p6.disk.peakBytes).toBe(1644272026);
+    expect(p7.disk.peakBytes).toBe(1635883418);
+    // (1568Mi + 104858) / 0.8 = 1960.13Mi → 1961Mi
+    expect(p6.disk.recommendedVolume).toBe('1961Mi');
     // rewrite buffer: 1353Mi + 8Mi = 1361Mi = 1427111936 (7.x: 1353Mi)
     expect(p6.memory.forkPeakBytes).toBe(1427111936);
     expect(p7.memory.forkPeakBytes).toBe(1418723328);
