@@ -44,7 +44,7 @@ export interface ForkMemoryInput {
   writeRateBytesPerSec: number | null;
   /** Redis < 7 keeps writes made during an AOF rewrite in a parent buffer; 0 otherwise. */
   rewriteBufferBytes: number;
-  params: Pick<ModelParams, 'cowPageAmplification' | 'baselineRssBytes' | 'replBacklogBytes'>;
+  params: Pick<ModelParams, 'cowPageAmplification' | 'cowBaselineBytes' | 'baselineRssBytes' | 'replBacklogBytes'>;
 }
 
 /** Memory of the pod's cgroup (parent + child) at a fork; bytes. */
@@ -64,7 +64,7 @@ export interface ForkMemory {
  * After fork() parent and child share pages; each page the parent writes while the child lives
  * is copied (copy-on-write) and both copies count against the same cgroup limit. Worst case every
  * page is touched: COW = dataset (the "2x" rule). With a write rate, COW is bounded by pages
- * touched in the child's lifetime: min(dataset, rate × childSeconds × cowPageAmplification).
+ * touched in the child's lifetime: min(dataset, cowBaselineBytes + rate × childSeconds × cowPageAmplification).
  * Redis reports the measured value as INFO persistence current_cow_size / rdb_last_cow_size
  * (sendChildCowInfo, called by rdbSaveBackground and rewriteAppendOnlyFileBackground children).
  *
@@ -72,7 +72,7 @@ export interface ForkMemory {
  * @throws never
  */
 export function forkMemory(input: ForkMemoryInput): ForkMemory {
-  const { baselineRssBytes, replBacklogBytes, cowPageAmplification } = input.params;
+  const { baselineRssBytes, replBacklogBytes, cowPageAmplification, cowBaselineBytes } = input.params;
   const usedBytes = input.datasetBytes + baselineRssBytes + replBacklogBytes;
   const assumptions = [
     `process overhead ${formatQuantity(baselineRssBytes + replBacklogBytes)}: baseline RSS ${formatQuantity(baselineRssBytes)} + replication backlog ${formatQuantity(replBacklogBytes)}`,
@@ -87,10 +87,10 @@ export function forkMemory(input: ForkMemoryInput): ForkMemory {
   } else {
     cowBytes = Math.min(
       input.datasetBytes,
-      Math.ceil(input.writeRateBytesPerSec * input.childSeconds * cowPageAmplification),
+      cowBaselineBytes + Math.ceil(input.writeRateBytesPerSec * input.childSeconds * cowPageAmplification),
     );
     assumptions.push(
-      `copy-on-write bounded by pages written during the ${input.childSeconds.toFixed(1)} s child: write rate × ${cowPageAmplification} page amplification, at most the dataset`,
+      `copy-on-write bounded by pages written during the ${input.childSeconds.toFixed(1)} s child: ${formatQuantity(cowBaselineBytes)} + write rate × ${cowPageAmplification} (measured amplification), at most the dataset`,
     );
   }
   if (input.rewriteBufferBytes > 0) {

@@ -15,11 +15,19 @@ export interface ModelParams {
    */
   rdbToMemoryRatio: number;
   /**
-   * Copy-on-write bytes per byte appended to the AOF while a fork child runs. Default 40:
-   * a ~100-byte write command dirties at least one 4 KiB page (4096 / 100 ≈ 40); hot pages
-   * written twice are copied once, writes spread over several pages copy more.
+   * Copy-on-write bytes per byte appended to the AOF while a fork child runs. Default 120:
+   * measured against redis-server 7.0.15 (docs/model.md, "Calibration"): 64-byte values
+   * (~100-byte SET commands) copied 45–118 bytes per byte written, 1000-byte values 7–18; each
+   * write dirties about 2–3 pages of 4 KiB (dict entry, object, value, allocator), so small
+   * commands amplify most and 120 covers every measured case.
    */
   cowPageAmplification: number;
+  /**
+   * Copy-on-write bytes of a fork with no writes at all (the child's own stack, buffers and
+   * allocator pages, the parent's cron work). Default 1 MiB: measured 0.82 MiB
+   * (aof_last_cow_size of a rewrite with no client writes, redis-server 7.0.15).
+   */
+  cowBaselineBytes: number;
   /**
    * Bytes per second a fork child writes (RDB for BGSAVE / full sync, BASE for an AOF rewrite).
    * Sets the child's lifetime. Default 100 MiB/s: roughly a cloud block volume's baseline
@@ -49,7 +57,8 @@ export interface ModelParams {
 /** The defaults documented on {@link ModelParams} and in docs/model.md. */
 export const DEFAULT_MODEL_PARAMS: Readonly<ModelParams> = Object.freeze({
   rdbToMemoryRatio: 1.0,
-  cowPageAmplification: 40,
+  cowPageAmplification: 120,
+  cowBaselineBytes: 1 * MIB,
   forkChildThroughputBytesPerSec: 100 * MIB,
   rdbLoadBytesPerSec: 100 * MIB,
   aofReplayBytesPerSec: 20 * MIB,
@@ -75,6 +84,7 @@ export function resolveParams(overrides: Partial<ModelParams> = {}): ModelParams
   }
   requirePositive('rdbToMemoryRatio', p.rdbToMemoryRatio);
   requireNonNegative('cowPageAmplification', p.cowPageAmplification);
+  requireNonNegative('cowBaselineBytes', p.cowBaselineBytes);
   requirePositive('forkChildThroughputBytesPerSec', p.forkChildThroughputBytesPerSec);
   requirePositive('rdbLoadBytesPerSec', p.rdbLoadBytesPerSec);
   requirePositive('aofReplayBytesPerSec', p.aofReplayBytesPerSec);

@@ -34,21 +34,21 @@ describe('forkMemory', () => {
   });
 
   it('bounds copy-on-write by pages written during the child', () => {
-    // 1Mi/s * 8 s * 40 = 320Mi = 335544320 < 1Gi
-    const m = forkMemory({ ...base, writeRateBytesPerSec: Mi });
-    expect(m.cowBytes).toBe(335544320);
-    // 1Gi + 9Mi + 320Mi = 1353Mi = 1418723328
-    expect(m.forkPeakBytes).toBe(1418723328);
+    // 1Mi (baseline) + 256Ki/s * 8 s * 120 = 1Mi + 240Mi = 241Mi = 252706816 < 1Gi
+    const m = forkMemory({ ...base, writeRateBytesPerSec: 256 * 1024 });
+    expect(m.cowBytes).toBe(252706816);
+    // 1Gi + 9Mi + 241Mi = 1274Mi = 1335885824
+    expect(m.forkPeakBytes).toBe(1335885824);
   });
 
   it('never copies more than the dataset', () => {
-    // 10Mi/s * 8 s * 40 = 3200Mi > 1Gi -> 1Gi
+    // 1Mi + 10Mi/s * 8 s * 120 = 9601Mi > 1Gi -> 1Gi
     expect(forkMemory({ ...base, writeRateBytesPerSec: 10 * Mi }).cowBytes).toBe(Gi);
   });
 
   it('adds the 6.x rewrite buffer', () => {
-    // 1353Mi + 8Mi = 1361Mi = 1427111936
-    expect(forkMemory({ ...base, writeRateBytesPerSec: Mi, rewriteBufferBytes: 8 * Mi }).forkPeakBytes).toBe(1427111936);
+    // 1274Mi + 2Mi = 1276Mi = 1337982976
+    expect(forkMemory({ ...base, writeRateBytesPerSec: 256 * 1024, rewriteBufferBytes: 2 * Mi }).forkPeakBytes).toBe(1337982976);
   });
 
   it('has no copy-on-write without a fork', () => {

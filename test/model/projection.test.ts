@@ -180,10 +180,10 @@ describe('project: (5) write rate bounds copy-on-write', () => {
     expect(p.dataset).toEqual({ bytes: Gi, basis: 'workload' });
     // child = 512Mi / 64Mi/s = 8 s; w = 1Mi/s * 8 s = 8Mi
     expect(p.disk.rewriteWriteBytes).toBe(8388608);
-    // cow = min(1Gi, 1Mi * 8 * 40) = 320Mi = 335544320
-    expect(p.memory.cowBytes).toBe(335544320);
-    // 1Gi + 9Mi + 320Mi = 1353Mi = 1418723328
-    expect(p.memory.forkPeakBytes).toBe(1418723328);
+    // cow = min(1Gi, 1Mi + 1Mi * 8 * 120) = min(1Gi, 961Mi) = 961Mi = 1007681536
+    expect(p.memory.cowBytes).toBe(1007681536);
+    // 1Gi + 9Mi + 961Mi = 1994Mi = 2090860544
+    expect(p.memory.forkPeakBytes).toBe(2090860544);
   });
 
   it('projects disk with the bytes written during the rewrite', () => {
@@ -227,9 +227,9 @@ describe('project: (6) Redis 6.x single-file AOF vs 7.x multi-part', () => {
     expect(p7.disk.peakBytes).toBe(1635883418);
     // (1568Mi + 104858) / 0.8 = 1960.13Mi → 1961Mi
     expect(p6.disk.recommendedVolume).toBe('1961Mi');
-    // rewrite buffer: 1353Mi + 8Mi = 1361Mi = 1427111936 (7.x: 1353Mi)
-    expect(p6.memory.forkPeakBytes).toBe(1427111936);
-    expect(p7.memory.forkPeakBytes).toBe(1418723328);
+    // rewrite buffer: 1994Mi + 8Mi = 2002Mi = 2099249152 (7.x: 1994Mi)
+    expect(p6.memory.forkPeakBytes).toBe(2099249152);
+    expect(p7.memory.forkPeakBytes).toBe(2090860544);
   });
 
   it('is identical to 7.x without a write rate', () => {
