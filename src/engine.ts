@@ -4,8 +4,9 @@ import { loadPaths, parseText, type LoadedDocument } from './load/documents.js';
 import { asString } from './load/vnode.js';
 import type { Policy } from './policy/policy.js';
 import { RULES } from './rules/index.js';
+import type { Projection } from './model/projection.js';
 import { projectDeployment } from './rules/projection.js';
-import { findingObject, rootOf } from './sources/common.js';
+import { findingObject, resolveWorkload, rootOf, workloadAnnotationProblems, type WorkloadFlags } from './sources/common.js';
 import { collectDeployments } from './sources/index.js';
 import { redisDependencyVersion } from './sources/values-file.js';
 import type { Finding, InputError, RedisDeployment, Severity, SourcePosition } from './types.js';
@@ -13,7 +14,10 @@ import type { Finding, InputError, RedisDeployment, Severity, SourcePosition } f
 /** What one lint run found. */
 export interface LintResult {
   findings: Finding[];
+  /** every Redis deployment role found, with its workload inputs resolved (flags > annotations > config) */
   deployments: RedisDeployment[];
+  /** the model's projection of each deployment (same index), or the RangeError the model threw for impossible numbers */
+  projections: Array<Projection | Error>;
   files: string[];
   /** inputs that could not be read or parsed (exit 2) */
   inputErrors: InputError[];
@@ -24,6 +28,8 @@ export interface LintOptions {
   policy: Policy;
   /** `--values` files, merged in order into one Bitnami release */
   valuesFiles?: string[];
+  /** workload inputs from the command line (`--dataset-size` etc.): applied to every deployment, above annotations and config entries */
+  workloadFlags?: WorkloadFlags;
 }
 
 /** Annotation on an object that exempts it from one rule (`ignore-check.redis-lint.io/<rule-id>: "<reason>"`), as kube-linter does. */
@@ -39,7 +45,7 @@ export const IGNORE_ALL = 'redis-lint.io/ignore-all';
 export async function lintPaths(paths: string[], opts: LintOptions): Promise<LintResult> {
   const load = await loadPaths(paths);
   const values = opts.valuesFiles?.length ? await loadPaths(opts.valuesFiles) : undefined;
-  const result = lintDocuments(load.documents, opts.policy, values?.documents);
+  const result = lintDocuments(load.documents, opts.policy, values?.documents, opts.workloadFlags);
   const inputErrors = [...load.errors, ...(values?.errors ?? [])];
   const parseFindings = inputErrors.map((e) => ({ ruleId: 'invalid-yaml', severity: severityOf(opts.policy, 'invalid-yaml') ?? 'error', message: e.message, pos: e.pos }) as Finding);
   return {
@@ -53,22 +59,38 @@ export async function lintPaths(paths: string[], opts: LintOptions): Promise<Lin
 /**
  * Lint already-loaded documents (the webhook and tests call this directly). Pure apart from
  * reading a Chart.yaml next to a values file on disk to learn its chart version.
+ * Workload inputs: `workloadFlags` > the object's `redis-lint.io/*` annotations > the policy's
+ * `workloads:` entries (resolveWorkload); an annotation that is not a size is an `unresolved-values` finding.
  */
-export function lintDocuments(documents: LoadedDocument[], policy: Policy, valuesDocs?: LoadedDocument[]): Omit<LintResult, 'files' | 'inputErrors'> {
+export function lintDocuments(
+  documents: LoadedDocument[],
+  policy: Policy,
+  valuesDocs?: LoadedDocument[],
+  workloadFlags?: WorkloadFlags,
+): Omit<LintResult, 'files' | 'inputErrors'> {
   const collected = collectDeployments(documents, { valuesDocs, chartVersionOf: chartVersionBeside });
   const findings: Finding[] = [];
   for (const f of collected.findings) {
     const severity = severityOf(policy, f.ruleId);
     if (severity) findings.push({ ...f, severity });
   }
-  for (const dep of collected.deployments) {
+  const deployments = collected.deployments.map((d) => ({ ...d, workload: resolveWorkload(d, workloadFlags, policy.workloads) }));
+  const projections: Array<Projection | Error> = [];
+  const unresolved = severityOf(policy, 'unresolved-values');
+  for (const dep of deployments) {
+    if (unresolved) {
+      for (const p of workloadAnnotationProblems(dep.object)) {
+        findings.push({ ruleId: 'unresolved-values', severity: unresolved, message: p.message, pos: p.pos, object: findingObject(dep.object), role: dep.role });
+      }
+    }
     let projection;
     try {
       projection = projectDeployment(dep, policy.model);
+      projections.push(projection);
     } catch (e) {
       // the model refuses impossible numbers (RangeError); say so instead of crashing the run
-      const severity = severityOf(policy, 'unresolved-values');
-      if (severity) findings.push({ ruleId: 'unresolved-values', severity, message: `cannot project this deployment: ${(e as Error).message}`, pos: dep.object.pos, object: findingObject(dep.object), role: dep.role });
+      projections.push(e instanceof Error ? e : new Error(String(e)));
+      if (unresolved) findings.push({ ruleId: 'unresolved-values', severity: unresolved, message: `cannot project this deployment: ${(e as Error).message}`, pos: dep.object.pos, object: findingObject(dep.object), role: dep.role });
       continue;
     }
     for (const rule of RULES) {
@@ -81,7 +103,7 @@ export function lintDocuments(documents: LoadedDocument[], policy: Policy, value
       }
     }
   }
-  return { findings: sortFindings(dedupe(findings)), deployments: collected.deployments };
+  return { findings: sortFindings(dedupe(findings)), deployments, projections };
 }
 
 function severityOf(policy: Policy, id: string): Severity | undefined {

@@ -31,6 +31,26 @@ export type Origin =
       key: string;
       /** the closest existing parent of the missing key */
       anchor: SourcePosition;
+    }
+  | {
+      /** given on the command line (workload inputs: `--dataset-size` etc.), for every deployment of the run */
+      kind: 'flag';
+      /** the flag as typed, e.g. `--dataset-size` */
+      flag: string;
+      /** the input it supplies: `dataset-size`, `rdb-size` or `write-rate` */
+      key: string;
+      /** the object the value was applied to */
+      anchor: SourcePosition;
+    }
+  | {
+      /** an entry of the config file (the policy's `workloads:` list) that matched the object */
+      kind: 'config';
+      /** the entry's value in the config file (yamlPath e.g. `workloads.0.datasetSize`) */
+      pos: SourcePosition;
+      /** the input it supplies: `dataset-size`, `rdb-size` or `write-rate` */
+      key: string;
+      /** the object the value was applied to */
+      anchor: SourcePosition;
     };
 
 /** A setting's value and where it came from. */
@@ -44,10 +64,15 @@ export function originPosition(origin: Origin): SourcePosition {
   return origin.kind === 'file' ? origin.pos : origin.anchor;
 }
 
-/** Words for an origin in a message: " (chart default)" etc. for a default, "" for a file value or an unset one. */
+/**
+ * Words for an origin in a message: " (chart default)" etc. for a default, " (--dataset-size)" for a
+ * flag, " (policy.yaml:12)" for a config entry, "" for a file value or an unset one.
+ */
 export function originLabel(origin: Origin): string {
   if (origin.kind === 'file') return '';
   if (origin.kind === 'default') return ` (${origin.source})`;
+  if (origin.kind === 'flag') return ` (${origin.flag})`;
+  if (origin.kind === 'config') return ` (${origin.pos.file}:${origin.pos.line})`;
   return '';
 }
 
@@ -63,6 +88,8 @@ export interface ObjectRef {
   pos: SourcePosition;
   /** `metadata.annotations` (only string values) */
   annotations: Record<string, string>;
+  /** positions of the workload annotations (`redis-lint.io/dataset-size` etc.) among `annotations`, when known */
+  annotationPos?: Record<string, SourcePosition>;
 }
 
 /** One redis.conf directive after all config layers are applied. `args` as Redis tokenizes them (quotes removed). */
@@ -107,7 +134,11 @@ export interface ProbeTiming {
 
 export type RedisRole = 'master' | 'replica' | 'standalone' | 'sentinel-node';
 
-/** Workload facts supplied by the user (flags, annotations, config); bytes and bytes per second. */
+/**
+ * Workload facts supplied by the user; bytes and bytes per second. Precedence: flags (origin
+ * `flag`) > annotations on the object (origin `file`, yamlPath `metadata.annotations.<key>`) >
+ * entries of the config file (origin `config`).
+ */
 export interface WorkloadInput {
   datasetBytes?: Setting<number>;
   rdbBytes?: Setting<number>;

@@ -28,6 +28,8 @@ const now = () => performance.timeOrigin + performance.now();
  * @property {number} [volumeBytes] size of a dedicated tmpfs for `dir` (fill mode needs one)
  * @property {boolean} [forkBlocked] make fork() fail with a pids cgroup once populated
  * @property {number} [timeoutSec]  default 180
+ * @property {boolean} [populate]   false: start from an empty dataset and AOF; the paced writer
+ *   creates the N keys in order, then overwrites them at random (default true: populate first)
  */
 
 /** Exact bytes `SET key value` appends to the AOF (RESP multibulk, catAppendOnlyGenericCommand in aof.c). */
@@ -126,7 +128,7 @@ async function populate(client, keys, values) {
  * Paced writer: SETs of random keys at `opsPerSec`, issued every 5 ms to keep up with the clock.
  * Records the first write error (MISCONF when the AOF or a BGSAVE failed).
  */
-function startWriter(client, { keys, values, opsPerSec }) {
+function startWriter(client, { keys, values, opsPerSec, sequentialFirst = false }) {
   const started = now();
   let sent = 0;
   let firstError = null;
@@ -136,7 +138,8 @@ function startWriter(client, { keys, values, opsPerSec }) {
     if (stopped) return;
     const due = Math.floor(((now() - started) / 1000) * opsPerSec);
     while (sent < due && inflight.size < 5000) {
-      const p = client.set(keyOf(Math.floor(Math.random() * keys)), values[sent % values.length]).catch((e) => {
+      const key = sequentialFirst && sent < keys ? sent : Math.floor(Math.random() * keys);
+      const p = client.set(keyOf(key), values[sent % values.length]).catch((e) => {
         if (!firstError) firstError = { t: now(), message: String(e.message).split('\n')[0] };
       });
       inflight.add(p);
@@ -203,7 +206,8 @@ export function rewritesFromSamples(samples) {
         const oldIncr = s.incr.filter(([seq]) => seq !== newest).reduce((a, [, b]) => a + b, 0);
         cur = { start: s.t, startAofBytes: s.base + oldIncr, peak: s.total, end: s.t, childSeconds: null };
       }
-      if (s.childDone && cur.childSeconds === null) cur.childSeconds = (s.t - cur.start) / 1000;
+      // seen done at its first sample: the child took less than one sampling interval (~5 ms)
+      if (s.childDone && cur.childSeconds === null) cur.childSeconds = Math.max((s.t - cur.start) / 1000, 0.005);
       cur.peak = Math.max(cur.peak, s.total);
       cur.end = s.t;
     } else if (cur) {
@@ -257,7 +261,7 @@ export async function runScenario(sc, options = {}) {
     const values = valuePool(sc.valueSize);
     // no automatic rewrite or BGSAVE while populating and probing: the probes time a quiet rewrite
     await client.configSet({ 'auto-aof-rewrite-percentage': '0', save: '' });
-    await populate(client, sc.keys, values);
+    if (sc.populate !== false) await populate(client, sc.keys, values);
     // three rewrites with no writes: the BASE size, and how long a rewrite keeps its files on disk
     // (fork → temp BASE → rename by the parent), the window in which writes go to the new INCR
     const probeSampler = startSampler({ dir: server.dir });
@@ -279,7 +283,7 @@ export async function runScenario(sc, options = {}) {
     log(`${sc.id}: ${sc.keys} keys x ${sc.valueSize} B, BASE ${rdbBytes} B, ${sc.opsPerSec} ops/s = ${sc.opsPerSec * cmdBytes} B/s`);
 
     sampler = startSampler({ dir: server.dir, statfs: Boolean(volume) });
-    writer = startWriter(client, { keys: sc.keys, values, opsPerSec: sc.opsPerSec });
+    writer = startWriter(client, { keys: sc.keys, values, opsPerSec: sc.opsPerSec, sequentialFirst: sc.populate === false });
     const polls = [];
     const target = sc.rewrites ?? 4;
     const deadline = now() + (sc.timeoutSec ?? 180) * 1000;
@@ -329,8 +333,9 @@ export async function runScenario(sc, options = {}) {
     const result = {
       id: sc.id,
       redisVersion: (await info(client, 'server')).redis_version,
-      rdbBytes,
-      datasetBytes: memory0.used_memory_dataset,
+      // without populating, the BASE is empty: the dataset and dump.rdb are what the writer built
+      rdbBytes: sc.populate === false ? Math.max(0, ...samples.map((s) => s.dump)) || memory1.used_memory_dataset : rdbBytes,
+      datasetBytes: sc.populate === false ? memory1.used_memory_dataset : memory0.used_memory_dataset,
       usedMemoryBytes: memory0.used_memory,
       rate: { nominal: sc.opsPerSec * cmdBytes, sent: (w.sent * cmdBytes) / w.seconds, measured: seconds > 0 ? grown / seconds : null },
       probeRewriteSeconds: median(probeRewrites.map((r) => r.seconds)) ?? median(probes.map((p) => p.seconds)),

@@ -25,8 +25,8 @@ export const GRID = [
   { id: 'save-p200-small', description: 'save "1 1", percentage 200, 64 B values, ~1 MB/s', keys: 60000, valueSize: 64, opsPerSec: 10000, percentage: 200, minSize: 1 * MB, save: '1 1', mode: 'cycles' },
   { id: 'save-minsize-large', description: 'save "2 1", min-size 16mb bound, 1000 B values, ~2 MB/s', keys: 3000, valueSize: 1000, opsPerSec: 2000, percentage: 100, minSize: 16 * MB, save: '2 1', mode: 'cycles' },
   // disk full on a size-limited tmpfs
-  { id: 'full-minsize-unreachable', description: '16Mi volume under min-size 64mb: the AOF is never rewritten, ~1 MB/s', keys: 1500, valueSize: 1000, opsPerSec: 1000, percentage: 100, minSize: 64 * MB, save: '', mode: 'fill', volumeBytes: 16 * MB },
-  { id: 'full-save', description: '24Mi volume under min-size 64mb, save "1 1": dump.rdb next to the AOF, a BGSAVE temp file must fit, ~0.4 MB/s (BGSAVE every ~2 s: the model takes the earliest failure)', keys: 4000, valueSize: 1000, opsPerSec: 400, percentage: 100, minSize: 64 * MB, save: '1 1', mode: 'fill', volumeBytes: 24 * MB },
+  { id: 'full-minsize-unreachable', description: '16Mi volume under min-size 64mb, from an empty AOF (the Klamm incident): never rewritten, ~1 MB/s', populate: false, keys: 1500, valueSize: 1000, opsPerSec: 1000, percentage: 100, minSize: 64 * MB, save: '', mode: 'fill', volumeBytes: 16 * MB },
+  { id: 'full-save', populate: false, description: '24Mi volume under min-size 64mb, save "1 1": dump.rdb next to the AOF, from an empty AOF, a BGSAVE temp file must fit, ~0.4 MB/s (BGSAVE every ~2 s: the model takes the earliest failure)', keys: 4000, valueSize: 1000, opsPerSec: 400, percentage: 100, minSize: 64 * MB, save: '1 1', mode: 'fill', volumeBytes: 24 * MB },
   { id: 'full-fork-fails', description: '24Mi volume, min-size 4mb, fork() fails (pids cgroup): rewrites never succeed, ~1 MB/s', keys: 2000, valueSize: 1000, opsPerSec: 1000, percentage: 100, minSize: 4 * MB, save: '', mode: 'fill', volumeBytes: 24 * MB, forkBlocked: true },
 ];
 

@@ -99,8 +99,9 @@ export interface DiskProjection {
    */
   aofBytesAtFull: number | null;
   /**
-   * Seconds for the AOF to grow from its post-rewrite size to aofBytesAtFull, if no further
-   * rewrite succeeds. null without a positive write rate, a volume, AOF, or a dataset.
+   * Seconds for the AOF to grow from its post-rewrite size (from empty when rewriteUnreachable)
+   * to aofBytesAtFull, if no further rewrite succeeds. null without a positive write rate, a
+   * volume, AOF, or a dataset.
    */
   timeToFullSeconds: number | null;
 }
@@ -291,14 +292,21 @@ export function project(input: ProjectionInput): Projection {
   // stop-writes-on-bgsave-error (writeCommandsDeniedByDiskError, server.c), when a BGSAVE can no
   // longer fit its temp file next to dump.rdb: the earlier of the two.
   const bgsaveBlocks = savePointCount > 0 && input.rdb.stopWritesOnBgsaveError !== false;
+  // Where the growth starts: the AOF a rewrite leaves, or, when no rewrite can ever run, an empty
+  // AOF (7.x starts with an empty BASE; every write since AOF was enabled stays in the INCR files).
+  const unreachable = isRewriteUnreachable(input) === true;
+  const growthStart = cycle === null ? null : unreachable ? 0 : cycle.baseAfterRewriteBytes;
   const aofBytesAtFull =
-    input.volumeBytes === null || cycle === null || dumpBytes === null || tempBytes === null
+    input.volumeBytes === null || growthStart === null || dumpBytes === null || tempBytes === null
       ? null
-      : Math.max(cycle.baseAfterRewriteBytes, input.volumeBytes - dumpBytes - (bgsaveBlocks ? tempBytes : 0));
+      : Math.max(growthStart, input.volumeBytes - dumpBytes - (bgsaveBlocks ? tempBytes : 0));
   if (bgsaveBlocks && aofBytesAtFull !== null) {
     assumptions.push('save points with stop-writes-on-bgsave-error yes: writes are refused (MISCONF) once a BGSAVE temp file no longer fits');
   }
-  const freeForAof = aofBytesAtFull === null || cycle === null ? null : aofBytesAtFull - cycle.baseAfterRewriteBytes;
+  if (unreachable && aofBytesAtFull !== null) {
+    assumptions.push('no rewrite can run: time to full counted from an empty AOF (an AOF enabled on existing data starts with it as BASE and fills sooner)');
+  }
+  const freeForAof = aofBytesAtFull === null || growthStart === null ? null : aofBytesAtFull - growthStart;
   const timeToFullSeconds = freeForAof === null || rate === null || rate === 0 ? null : freeForAof / rate;
 
   const forks = forkHappens({ aofEnabled: aof.enabled, savePointCount, hasReplicas: input.hasReplicas });

@@ -72,14 +72,16 @@ export function diskTimeline(projection: Projection, cycles = 3): DiskTimeline |
   if (b === null) return null;
   if (d.rewriteUnreachable || d.rewriteStartBytes === null || d.rewriteExtraBytes === null) {
     if (volume === null || d.aofBytesAtFull === null) return null;
-    const free = d.aofBytesAtFull - b;
+    // no rewrite can run (percentage 0 or volume <= min-size): from an empty AOF, as the projection counts
+    const start = d.rewriteUnreachable ? 0 : b;
+    const free = d.aofBytesAtFull - start;
     return {
       unit,
       volumeBytes: volume,
       unbounded: true,
       points: [
-        { x: 0, bytes: dump + b, phase: 'grow' },
-        { x: at(free), bytes: dump + b + free, phase: 'full' },
+        { x: 0, bytes: dump + start, phase: 'grow' },
+        { x: at(free), bytes: dump + d.aofBytesAtFull, phase: 'full' },
       ],
     };
   }

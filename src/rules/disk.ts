@@ -2,7 +2,7 @@ import { formatBytes, formatSeconds } from '../model/units.js';
 import { formatQuantity } from '../model/volume.js';
 import { confBool, confBytes, confNumber, confSavePoints, confValue } from '../sources/redis-defaults.js';
 import { originLabel, originPosition, type RedisDeployment } from '../types.js';
-import { datasetWords } from './words.js';
+import { datasetWords, namedByDatasetWords, workloadList } from './words.js';
 import { numParam, type Rule } from './rule.js';
 
 /** AOF on, or RDB save points in effect. */
@@ -37,8 +37,10 @@ export const aofRewriteUnreachable: Rule = {
     const pct = confNumber(dep, 'auto-aof-rewrite-percentage');
     const min = confBytes(dep, 'auto-aof-rewrite-min-size');
     const volume = dep.volume.size;
+    // the time to full is the only number here that uses workload inputs: say which, and from where
     const ttf = projection.disk.timeToFullSeconds;
-    const when = ttf !== null ? ` (full in ${formatSeconds(ttf)} at the given write rate)` : '';
+    const inputs = workloadList(dep, namedByDatasetWords(projection));
+    const when = ttf !== null ? ` (full in ${formatSeconds(ttf)}; ${datasetWords(dep, projection)}${inputs ? `; workload: ${inputs}` : ''})` : '';
     if (pct.value === 0) {
       return [
         {
@@ -84,10 +86,11 @@ export const aofDiskHeadroom: Rule = {
       parts.push(`dump.rdb ${formatBytes(projection.rdbBytes)}${d.aofEnabled ? '' : ` + temp RDB ${formatBytes(projection.rdbBytes)} during BGSAVE`}`);
     }
     const recommended = projection.disk.recommendedVolumeBytes ?? peak;
+    const inputs = workloadList(dep, namedByDatasetWords(projection));
     return [
       {
         message:
-          `projected peak disk use ${formatBytes(peak)} (${parts.join(', ')}; ${datasetWords(dep, projection)}) exceeds ` +
+          `projected peak disk use ${formatBytes(peak)} (${parts.join(', ')}; ${datasetWords(dep, projection)}${inputs ? `; workload: ${inputs}` : ''}) exceeds ` +
           `${volumeWords(dep)} minus ${Math.round(headroom * 100)}% headroom (${formatBytes(usable)}): recommended volume ${formatQuantity(recommended)}`,
         pos: originPosition(volume.origin),
       },

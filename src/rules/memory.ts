@@ -3,7 +3,7 @@ import { formatBytes } from '../model/units.js';
 import { formatQuantity } from '../model/volume.js';
 import { confBytes, confValue } from '../sources/redis-defaults.js';
 import { originLabel, originPosition, type RedisDeployment } from '../types.js';
-import { datasetWords, workloadWords } from './words.js';
+import { datasetWords, namedByDatasetWords, workloadList } from './words.js';
 import { numParam, type Rule } from './rule.js';
 
 const MIB = 1024 * 1024;
@@ -44,7 +44,8 @@ export const forkMemoryHeadroom: Rule = {
     const maxmemory = confBytes(dep, 'maxmemory');
     const safe = safeMaxmemory(usable, projection);
     const neededLimit = formatQuantity(Math.ceil(m.forkPeakBytes / (1 - headroom)));
-    const why = `${datasetWords(dep, projection)}${workloadWords(dep)}`;
+    const inputs = workloadList(dep, namedByDatasetWords(projection));
+    const why = `${datasetWords(dep, projection)}${inputs ? `; workload: ${inputs}` : ''}`;
     return [
       {
         message:
@@ -71,10 +72,13 @@ export const maxmemoryUnset: Rule = {
     const maxmemory = confBytes(dep, 'maxmemory');
     const safe = safeMaxmemory(limit, projection);
     const through = projection.memory.forkHappens ? ' through a fork' : '';
+    // the copy-on-write fraction behind `safe` comes from the workload's write rate and dataset when given
+    const inputs = projection.memory.forkHappens ? workloadList(dep) : '';
+    const used = inputs ? `; workload: ${inputs}` : '';
     if (!maxmemory.value) {
       return [
         {
-          message: `memory limit ${formatBytes(limit)}${originLabel(dep.memoryLimit.origin)} without maxmemory: Redis is OOMKilled instead of evicting or refusing writes; set maxmemory to at most ${mb(safe)} (what the limit carries${through})`,
+          message: `memory limit ${formatBytes(limit)}${originLabel(dep.memoryLimit.origin)} without maxmemory: Redis is OOMKilled instead of evicting or refusing writes; set maxmemory to at most ${mb(safe)} (what the limit carries${through}${used})`,
           pos: originPosition(maxmemory.origin),
         },
       ];
@@ -82,7 +86,7 @@ export const maxmemoryUnset: Rule = {
     if (maxmemory.value > safe) {
       return [
         {
-          message: `maxmemory ${confValue(dep, 'maxmemory').value} is above what the ${formatBytes(limit)} memory limit${originLabel(dep.memoryLimit.origin)} carries${through} (at most ${mb(safe)})`,
+          message: `maxmemory ${confValue(dep, 'maxmemory').value} is above what the ${formatBytes(limit)} memory limit${originLabel(dep.memoryLimit.origin)} carries${through} (at most ${mb(safe)}${used})`,
           pos: originPosition(maxmemory.origin),
         },
       ];

@@ -1,14 +1,16 @@
 import type { Projection } from '../model/projection.js';
 import { formatBytes } from '../model/units.js';
 import { confValue } from '../sources/redis-defaults.js';
-import { originLabel, type RedisDeployment } from '../types.js';
+import { originLabel, type Origin, type RedisDeployment, type WorkloadInput } from '../types.js';
 
-/** How the dataset size was bounded, for messages: "dataset bounded by maxmemory 1gb". */
+/** How the dataset size was bounded, for messages: "dataset bounded by maxmemory 1gb", "dataset 2Gi from --dataset-size". */
 export function datasetWords(dep: RedisDeployment, projection: Projection): string {
   const bytes = projection.dataset.bytes;
   switch (projection.dataset.basis) {
-    case 'workload':
-      return `dataset ${formatBytes(bytes ?? 0)} from the workload input`;
+    case 'workload': {
+      const given = dep.workload.datasetBytes;
+      return `dataset ${formatBytes(bytes ?? 0)} from ${given ? inputSourceWords(given.origin) : 'the workload input'}`;
+    }
     case 'maxmemory':
       return dep.config.get('maxmemory') || !dep.masterMaxmemory
         ? `dataset bounded by maxmemory ${confValue(dep, 'maxmemory').value}`
@@ -20,12 +22,58 @@ export function datasetWords(dep: RedisDeployment, projection: Projection): stri
   }
 }
 
-/** Which inputs a projection used beyond the config, for messages ("write rate 5Mi/s"). */
-export function workloadWords(dep: RedisDeployment): string {
-  const w = dep.workload;
+/**
+ * Where a workload input came from, for messages: the flag ("--dataset-size"), the annotation
+ * ("annotation redis-lint.io/write-rate") or the config entry ("config policy.yaml:12").
+ */
+export function inputSourceWords(origin: Origin): string {
+  switch (origin.kind) {
+    case 'flag':
+      return origin.flag;
+    case 'config':
+      return `config ${origin.pos.file}:${origin.pos.line}`;
+    case 'file': {
+      const m = /(?:^|\.)metadata\.annotations\.(.+)$/.exec(origin.pos.yamlPath);
+      return m ? `annotation ${m[1]}` : `${origin.pos.file}:${origin.pos.line}`;
+    }
+    default:
+      return origin.key;
+  }
+}
+
+const WORKLOAD_WORDS: Array<[keyof WorkloadInput, string, string]> = [
+  ['datasetBytes', 'dataset', ''],
+  ['rdbBytes', 'RDB', ''],
+  ['writeRateBytesPerSec', 'write rate', '/s'],
+];
+
+/**
+ * The workload inputs of a deployment with their sources, for messages:
+ * "dataset 2Gi from --dataset-size, write rate 5Mi/s from annotation redis-lint.io/write-rate";
+ * "" when none is given.
+ * @param skip inputs already named elsewhere in the message (e.g. the dataset by datasetWords)
+ */
+export function workloadList(dep: RedisDeployment, skip: ReadonlyArray<keyof WorkloadInput> = []): string {
   const parts: string[] = [];
-  if (w.datasetBytes) parts.push(`dataset ${formatBytes(w.datasetBytes.value)}`);
-  if (w.rdbBytes) parts.push(`RDB ${formatBytes(w.rdbBytes.value)}`);
-  if (w.writeRateBytesPerSec) parts.push(`write rate ${formatBytes(w.writeRateBytesPerSec.value)}/s`);
-  return parts.length ? ` (workload: ${parts.join(', ')})` : '';
+  for (const [field, label, unit] of WORKLOAD_WORDS) {
+    const s = dep.workload[field];
+    if (s && !skip.includes(field)) parts.push(`${label} ${formatBytes(s.value)}${unit} from ${inputSourceWords(s.origin)}`);
+  }
+  return parts.join(', ');
+}
+
+/**
+ * Which workload inputs a projection used and where they came from, for messages:
+ * " (workload: dataset 2Gi from --dataset-size, write rate 5Mi/s from annotation redis-lint.io/write-rate)";
+ * "" when none is given.
+ * @param skip inputs already named elsewhere in the message
+ */
+export function workloadWords(dep: RedisDeployment, skip: ReadonlyArray<keyof WorkloadInput> = []): string {
+  const list = workloadList(dep, skip);
+  return list ? ` (workload: ${list})` : '';
+}
+
+/** The inputs {@link datasetWords} already names: the dataset when it came from the workload. */
+export function namedByDatasetWords(projection: Projection): Array<keyof WorkloadInput> {
+  return projection.dataset.basis === 'workload' ? ['datasetBytes'] : [];
 }

@@ -1,6 +1,6 @@
 import type { LoadedDocument } from '../load/documents.js';
 import { YamlVNode, asNumber, asString, type VNode } from '../load/vnode.js';
-import type { ConfigDirective, ObjectRef, Origin, ProbeTiming, RedisDeployment, Setting, SourcePosition, WorkloadInput } from '../types.js';
+import { InputError, type ConfigDirective, type ObjectRef, type Origin, type ProbeTiming, type RedisDeployment, type Setting, type SourcePosition, type WorkloadInput } from '../types.js';
 import { UnitError, parseQuantity, parseSize } from '../model/units.js';
 
 /** A finding a source adapter reports about its input (misplaced keys, unresolved values); severity comes from the policy. */
@@ -67,13 +67,16 @@ export function rootOf(d: LoadedDocument): YamlVNode {
 export function objectRefOf(root: YamlVNode, fallbackKind: string): ObjectRef {
   const meta = root.child('metadata');
   const annotations: Record<string, string> = {};
-  const ann = meta.get('annotations');
+  let annotationPos: Record<string, SourcePosition> | undefined;
+  const ann = meta.child('annotations');
   for (const k of ann.keys()) {
     const v = asString(ann.get(k).value());
     if (v !== undefined) annotations[k] = v;
+    // only the workload annotations need a position (origins of workload inputs)
+    if (v !== undefined && WORKLOAD_ANNOTATION_KEYS.has(k)) (annotationPos ??= {})[k] = ann.child(k).pos();
   }
   const pos = meta.exists ? meta.pos() : root.pos();
-  return {
+  const ref: ObjectRef = {
     kind: asString(root.get('kind').value()) ?? fallbackKind,
     apiVersion: asString(root.get('apiVersion').value()),
     name: asString(meta.get('name').value()) ?? '(unnamed)',
@@ -82,6 +85,8 @@ export function objectRefOf(root: YamlVNode, fallbackKind: string): ObjectRef {
     pos: { ...pos, endLine: pos.line, endColumn: pos.column },
     annotations,
   };
+  if (annotationPos) ref.annotationPos = annotationPos;
+  return ref;
 }
 
 /** The object part of a finding. */
@@ -111,12 +116,39 @@ export function quantityValue(v: unknown): number | undefined {
   }
 }
 
-/** Annotation keys that carry workload facts (issue 3 adds flags and config entries with higher/lower precedence). */
+/** Annotation keys that carry workload facts (flags win over them, config entries lose to them: see {@link resolveWorkload}). */
 export const WORKLOAD_ANNOTATIONS = {
   datasetBytes: 'redis-lint.io/dataset-size',
   rdbBytes: 'redis-lint.io/rdb-size',
   writeRateBytesPerSec: 'redis-lint.io/write-rate',
 } as const;
+
+const WORKLOAD_ANNOTATION_KEYS: ReadonlySet<string> = new Set(Object.values(WORKLOAD_ANNOTATIONS));
+
+/** The workload input fields, in report order. */
+export const WORKLOAD_FIELDS = ['datasetBytes', 'rdbBytes', 'writeRateBytesPerSec'] as const satisfies ReadonlyArray<keyof WorkloadInput>;
+
+/** Short names of the workload inputs (the flag without `--`, the annotation without its prefix). */
+export const WORKLOAD_INPUT_NAMES = { datasetBytes: 'dataset-size', rdbBytes: 'rdb-size', writeRateBytesPerSec: 'write-rate' } as const;
+
+/** Keys of a config file's `workloads:` entry per workload field. */
+export const WORKLOAD_CONFIG_KEYS = { datasetBytes: 'datasetSize', rdbBytes: 'rdbSize', writeRateBytesPerSec: 'writeRate' } as const;
+
+/**
+ * Parse one workload value (from a flag, an annotation or a config entry) with parseSize: a
+ * Kubernetes quantity (`2Gi`, `1G`), a Redis unit (`64mb` = 64 x 1024 x 1024, `64m` = 64,000,000)
+ * or plain bytes; for the write rate the same with an optional `/s` (bytes per second).
+ * @param field which input the value is for
+ * @param raw the value as written (a YAML number is bytes)
+ * @returns bytes (per second for the rate), an integer >= 0
+ * @throws UnitError when it is not a size, is negative, or is a rate (`/s`) given for a size
+ */
+export function parseWorkloadValue(field: keyof WorkloadInput, raw: string | number): number {
+  if (typeof raw === 'string' && field !== 'writeRateBytesPerSec' && /\/s$/.test(raw.trim())) {
+    throw new UnitError(`"${raw.trim()}" is a rate (/s) where a size is expected`);
+  }
+  return parseSize(raw);
+}
 
 /** Read workload facts from an object's annotations (`redis-lint.io/dataset-size: 2Gi`, `write-rate: 5MiB/s`). */
 export function workloadFromAnnotations(ref: ObjectRef): WorkloadInput {
@@ -125,10 +157,131 @@ export function workloadFromAnnotations(ref: ObjectRef): WorkloadInput {
     const raw = ref.annotations[key];
     if (raw === undefined) continue;
     try {
-      out[field] = { value: parseSize(raw), origin: { kind: 'file', pos: { ...ref.pos, yamlPath: `metadata.annotations.${key}` } } };
+      out[field] = { value: parseWorkloadValue(field, raw), origin: { kind: 'file', pos: annotationPosition(ref, key) } };
     } catch {
-      // an unparseable annotation is ignored here; the policy layer reports it
+      // an unparseable annotation is left out here; the engine reports it (workloadAnnotationProblems)
     }
+  }
+  return out;
+}
+
+/** Where a workload annotation is: its own node when known, else the object's metadata (yamlPath `metadata.annotations.<key>`). */
+function annotationPosition(ref: ObjectRef, key: string): SourcePosition {
+  return ref.annotationPos?.[key] ?? { ...ref.pos, yamlPath: `metadata.annotations.${key}` };
+}
+
+/**
+ * The workload annotations of an object that are not valid sizes (they are ignored), with the
+ * reason and the annotation's position, for an `unresolved-values` finding.
+ */
+export function workloadAnnotationProblems(ref: ObjectRef): Array<{ message: string; pos: SourcePosition }> {
+  const out: Array<{ message: string; pos: SourcePosition }> = [];
+  for (const [field, key] of Object.entries(WORKLOAD_ANNOTATIONS) as Array<[keyof WorkloadInput, string]>) {
+    const raw = ref.annotations[key];
+    if (raw === undefined) continue;
+    try {
+      parseWorkloadValue(field, raw);
+    } catch (e) {
+      if (!(e instanceof UnitError)) throw e;
+      out.push({ message: `annotation ${key} is ignored: ${e.message}`, pos: annotationPosition(ref, key) });
+    }
+  }
+  return out;
+}
+
+/** Workload values given on the command line: bytes (per second for the rate) and the flag that gave each. */
+export type WorkloadFlags = { [K in keyof WorkloadInput]?: { value: number; flag: string } };
+
+/** One entry of a config file's `workloads:` list (`{kind, namespace?, name, datasetSize?, rdbSize?, writeRate?}`), sizes parsed to bytes. */
+export interface WorkloadEntry {
+  kind: string;
+  /** absent: the entry matches the object in any namespace */
+  namespace?: string;
+  name: string;
+  /** the entry (list item) in the config file */
+  pos: SourcePosition;
+  /** the entry's values (bytes, bytes per second), each with its position in the config file */
+  values: { [K in keyof WorkloadInput]?: { value: number; pos: SourcePosition } };
+}
+
+/**
+ * Read a config file's `workloads:` list (already validated against the schema's shape) and
+ * parse its sizes with {@link parseWorkloadValue}.
+ * @param list the `workloads` node (missing: no entries)
+ * @param what start of an error message, naming the file's role ("invalid policy")
+ * @returns the entries in file order
+ * @throws InputError at the value's file:line:col for a value that is not a size, or at an entry
+ *   that repeats an earlier entry's kind, namespace and name
+ */
+export function readWorkloadEntries(list: YamlVNode, what = 'invalid policy'): WorkloadEntry[] {
+  const entries: WorkloadEntry[] = [];
+  list.items().forEach((_, i) => {
+    const item = list.child(i);
+    const str = (k: string) => asString(item.get(k).value());
+    const entry: WorkloadEntry = { kind: str('kind') ?? '', name: str('name') ?? '', pos: item.pos(), values: {} };
+    const ns = str('namespace');
+    if (ns !== undefined) entry.namespace = ns;
+    for (const field of WORKLOAD_FIELDS) {
+      const node = item.child(WORKLOAD_CONFIG_KEYS[field]);
+      if (!node.exists) continue;
+      const raw = node.value();
+      try {
+        if (typeof raw !== 'string' && typeof raw !== 'number') throw new UnitError('expected a size such as 2Gi, 1.4G, 64mb or a number of bytes');
+        entry.values[field] = { value: parseWorkloadValue(field, raw), pos: node.valuePos() };
+      } catch (e) {
+        if (!(e instanceof UnitError)) throw e;
+        throw new InputError(`${what}: workloads.${i}.${WORKLOAD_CONFIG_KEYS[field]}: ${e.message}`, node.valuePos());
+      }
+    }
+    const twin = entries.find((x) => x.kind.toLowerCase() === entry.kind.toLowerCase() && x.name === entry.name && x.namespace === entry.namespace);
+    if (twin) {
+      throw new InputError(`${what}: workloads.${i} repeats ${entry.kind}/${entry.namespace ? entry.namespace + '/' : ''}${entry.name} (first at line ${twin.pos.line})`, item.pos());
+    }
+    entries.push(entry);
+  });
+  return entries;
+}
+
+/**
+ * The config entry for an object: same kind (case-insensitive) and name, and a namespace that
+ * matches; a side without a namespace matches any (as for ConfigMaps: manifests often leave the
+ * namespace to `kubectl -n` or Flux's targetNamespace). An entry naming the object's namespace
+ * wins over one without a namespace; otherwise the first in file order.
+ * @param entries config entries in file order
+ * @param object the object a deployment was read from (for an Argo CD Application: the Application's own namespace)
+ */
+export function matchWorkloadEntry(entries: readonly WorkloadEntry[], object: { kind: string; namespace?: string; name: string }): WorkloadEntry | undefined {
+  const kind = object.kind.toLowerCase();
+  let loose: WorkloadEntry | undefined;
+  for (const e of entries) {
+    if (e.kind.toLowerCase() !== kind || e.name !== object.name) continue;
+    if (e.namespace !== undefined && object.namespace !== undefined && e.namespace !== object.namespace) continue;
+    if (e.namespace !== undefined && e.namespace === object.namespace) return e;
+    loose ??= e;
+  }
+  return loose;
+}
+
+/**
+ * The workload inputs of a deployment after precedence: a flag, else the object's annotation
+ * (already in `dep.workload`), else the matching config entry ({@link matchWorkloadEntry}).
+ * Each value keeps its origin: `flag`, `file` (the annotation) or `config`.
+ * @param dep a deployment with its annotation inputs in `workload`
+ * @param flags values from the command line (apply to every deployment)
+ * @param entries the config file's `workloads:` entries
+ * @returns a new WorkloadInput (dep is not changed)
+ */
+export function resolveWorkload(dep: RedisDeployment, flags: WorkloadFlags = {}, entries: readonly WorkloadEntry[] = []): WorkloadInput {
+  const entry = entries.length ? matchWorkloadEntry(entries, dep.object) : undefined;
+  const anchor = dep.object.pos;
+  const out: WorkloadInput = {};
+  for (const field of WORKLOAD_FIELDS) {
+    const flag = flags[field];
+    const fromConfig = entry?.values[field];
+    const setting: Setting<number> | undefined = flag
+      ? { value: flag.value, origin: { kind: 'flag', flag: flag.flag, key: WORKLOAD_INPUT_NAMES[field], anchor } }
+      : (dep.workload[field] ?? (fromConfig ? { value: fromConfig.value, origin: { kind: 'config', pos: fromConfig.pos, key: WORKLOAD_INPUT_NAMES[field], anchor } } : undefined));
+    if (setting) out[field] = setting;
   }
   return out;
 }

@@ -256,8 +256,8 @@ describe('project: (7) auto-aof-rewrite-percentage 0', () => {
     expect(p.disk.rewriteTriggerBytes).toBeNull();
     expect(p.disk.peakBytes).toBeNull();
     expect(p.disk.recommendedVolumeBytes).toBeNull();
-    // w = 1Mi/s * (256Mi / 64Mi/s) = 4Mi; post-rewrite AOF = 260Mi; (1024Mi - 260Mi) / 1Mi/s = 764 s
-    expect(p.disk.timeToFullSeconds).toBe(764);
+    // no rewrite ever runs: the AOF grows from empty; 1024Mi / 1Mi/s = 1024 s
+    expect(p.disk.timeToFullSeconds).toBe(1024);
     expect(p.loadSeconds).toBeNull();
     expect(p.assumptions).toContain(AUTO_REWRITE_DISABLED);
   });
@@ -294,12 +294,11 @@ describe('project: validation', () => {
   });
 });
 
-describe('project: (8) time to full with save points (calibration scenario full-save)', () => {
+describe('project: (8) time to full with save points, if rewrites stop succeeding', () => {
   const input: ProjectionInput = {
     ...base,
     volumeBytes: Gi,
     maxmemoryBytes: 256 * Mi,
-    aof: { ...base.aof, rewritePercentage: 0 },
     rdb: { savePoints: [{ seconds: 1, changes: 1 }] },
     workload: { writeRateBytesPerSec: Mi },
     params: { forkChildThroughputBytesPerSec: 64 * Mi },
@@ -307,7 +306,7 @@ describe('project: (8) time to full with save points (calibration scenario full-
 
   it('stops writes when the next BGSAVE temp file no longer fits (stop-writes-on-bgsave-error yes)', () => {
     const p = project(input);
-    // AOF at full = 1024Mi - dump 256Mi - temp 256Mi = 512Mi; post-rewrite AOF 260Mi; (512 - 260) / 1 = 252 s
+    // AOF at full = 1024Mi - dump 256Mi - temp 256Mi = 512Mi; post-rewrite AOF 256Mi + w 4Mi (4 s child) = 260Mi; (512 - 260) / 1 = 252 s
     expect(p.disk.aofBytesAtFull).toBe(512 * Mi);
     expect(p.disk.timeToFullSeconds).toBe(252);
     expect(p.assumptions.some((a) => a.includes('stop-writes-on-bgsave-error'))).toBe(true);
@@ -324,5 +323,13 @@ describe('project: (8) time to full with save points (calibration scenario full-
     const p = project({ ...input, volumeBytes: 600 * Mi });
     expect(p.disk.aofBytesAtFull).toBe(260 * Mi);
     expect(p.disk.timeToFullSeconds).toBe(0);
+  });
+
+  it('counts from an empty AOF when no rewrite can run (the Klamm 50Mi volume under min-size 64mb)', () => {
+    const p = project({ ...input, volumeBytes: 50 * Mi, maxmemoryBytes: 192 * Mi, rdb: { savePoints: [] } });
+    expect(p.disk.rewriteUnreachable).toBe(true);
+    // the 192Mi bound does not matter: 50Mi / 1Mi/s = 50 s
+    expect(p.disk.aofBytesAtFull).toBe(50 * Mi);
+    expect(p.disk.timeToFullSeconds).toBe(50);
   });
 });

@@ -170,10 +170,10 @@ ruleTester('fork-memory-headroom', {
       `,
     },
     {
-      // write rate 1Mi/s: child = 1Gi / 100Mi/s = 10.24 s; cow = min(1Gi, ceil(1Mi × 10.24 × 40)) = 429,496,730 B (409.6Mi)
-      // forkPeak = 1Gi + 9Mi + 409.6Mi = 1,512,675,738 B (1442.6Mi) <= 1536Mi = 1,610,612,736 B
-      name: 'StatefulSet maxmemory 1gb / limit 1536Mi with a measured write rate of 1MiB/s',
-      code: statefulSet1gb('1MiB/s'),
+      // write rate 256Ki/s: child = 1Gi / 100Mi/s = 10.24 s; cow = min(1Gi, 1Mi + ceil(256Ki × 10.24 × 120)) = 323,171,124 B (308.2Mi)
+      // forkPeak = 1Gi + 9Mi + 308.2Mi = 1,406,350,132 B (1341.2Mi) <= 1536Mi = 1,610,612,736 B
+      name: 'StatefulSet maxmemory 1gb / limit 1536Mi with a measured write rate of 256KiB/s',
+      code: statefulSet1gb('256KiB/s'),
     },
     {
       // real replica: Dset ~ master maxmemory 100Mi; forkPeak = 100 + 9 + 100 = 209Mi <= 512Mi
