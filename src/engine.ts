@@ -2,11 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadPaths, parseText, type LoadedDocument } from './load/documents.js';
 import { asString } from './load/vnode.js';
+import { expiredExemptions, findExemption, type ExemptableObject, type ExemptionEntry, type ExemptionOptions } from './policy/exemptions.js';
 import type { Policy } from './policy/policy.js';
 import { RULES } from './rules/index.js';
 import type { Projection } from './model/projection.js';
 import { projectDeployment } from './rules/projection.js';
-import { findingObject, resolveWorkload, rootOf, workloadAnnotationProblems, type WorkloadFlags } from './sources/common.js';
+import { findingObject, objectRefOf, resolveWorkload, rootOf, workloadAnnotationProblems, type WorkloadFlags } from './sources/common.js';
 import { collectDeployments } from './sources/index.js';
 import { redisDependencyVersion } from './sources/values-file.js';
 import type { Finding, InputError, RedisDeployment, Severity, SourcePosition } from './types.js';
@@ -21,6 +22,8 @@ export interface LintResult {
   files: string[];
   /** inputs that could not be read or parsed (exit 2) */
   inputErrors: InputError[];
+  /** entries of the policy's `exemptions:` that name an object of the run but have expired (they no longer apply) */
+  expiredExemptions: Array<{ object: { kind: string; namespace?: string; name: string }; entry: ExemptionEntry }>;
 }
 
 /** Options of a lint run. */
@@ -32,10 +35,7 @@ export interface LintOptions {
   workloadFlags?: WorkloadFlags;
 }
 
-/** Annotation on an object that exempts it from one rule (`ignore-check.redis-lint.io/<rule-id>: "<reason>"`), as kube-linter does. */
-export const IGNORE_CHECK_PREFIX = 'ignore-check.redis-lint.io/';
-/** Annotation that exempts an object from every rule. */
-export const IGNORE_ALL = 'redis-lint.io/ignore-all';
+export { IGNORE_ALL, IGNORE_CHECK_PREFIX } from './policy/exemptions.js';
 
 /**
  * Lint files, directories or stdin (`-`): load, turn into deployments, project, check.
@@ -61,26 +61,42 @@ export async function lintPaths(paths: string[], opts: LintOptions): Promise<Lin
  * reading a Chart.yaml next to a values file on disk to learn its chart version.
  * Workload inputs: `workloadFlags` > the object's `redis-lint.io/*` annotations > the policy's
  * `workloads:` entries (resolveWorkload); an annotation that is not a size is an `unresolved-values` finding.
+ * Exemptions (src/policy/exemptions.ts): an object's `ignore-check.redis-lint.io/<id>` and
+ * `redis-lint.io/ignore-all` annotations and the policy's unexpired `exemptions:` entries drop its
+ * findings of those rules, the sources' notices about the object included.
+ * @param exemptionOptions the clock expiry dates are compared with (default now), and whether
+ *   exemption annotations count (default true; the webhook's `--disallow-annotation-exemptions`)
  */
 export function lintDocuments(
   documents: LoadedDocument[],
   policy: Policy,
   valuesDocs?: LoadedDocument[],
   workloadFlags?: WorkloadFlags,
+  exemptionOptions: ExemptionOptions = {},
 ): Omit<LintResult, 'files' | 'inputErrors'> {
   const collected = collectDeployments(documents, { valuesDocs, chartVersionOf: chartVersionBeside });
+  const exemptions = policy.exemptions ?? [];
+  const now = exemptionOptions.now ?? new Date();
+  const exemptOpts: ExemptionOptions = { ...exemptionOptions, now };
+  const exempt = (object: ExemptableObject, ruleId: string) => findExemption(object, ruleId, exemptions, exemptOpts) !== undefined;
+  const objectsOf = lazyObjects(documents, collected.deployments);
   const findings: Finding[] = [];
   for (const f of collected.findings) {
     const severity = severityOf(policy, f.ruleId);
-    if (severity) findings.push({ ...f, severity });
+    if (!severity) continue;
+    const object = f.object && objectsOf().get(objectKey(f.object));
+    if (object && exempt(object, f.ruleId)) continue;
+    findings.push({ ...f, severity });
   }
   const deployments = collected.deployments.map((d) => ({ ...d, workload: resolveWorkload(d, workloadFlags, policy.workloads) }));
   const projections: Array<Projection | Error> = [];
   const unresolved = severityOf(policy, 'unresolved-values');
   for (const dep of deployments) {
-    if (unresolved) {
+    // the severity of this deployment's unresolved-values notices; undefined when off or exempt
+    const notice = unresolved && !exempt(dep.object, 'unresolved-values') ? unresolved : undefined;
+    if (notice) {
       for (const p of workloadAnnotationProblems(dep.object)) {
-        findings.push({ ruleId: 'unresolved-values', severity: unresolved, message: p.message, pos: p.pos, object: findingObject(dep.object), role: dep.role });
+        findings.push({ ruleId: 'unresolved-values', severity: notice, message: p.message, pos: p.pos, object: findingObject(dep.object), role: dep.role });
       }
     }
     let projection;
@@ -90,20 +106,31 @@ export function lintDocuments(
     } catch (e) {
       // the model refuses impossible numbers (RangeError); say so instead of crashing the run
       projections.push(e instanceof Error ? e : new Error(String(e)));
-      if (unresolved) findings.push({ ruleId: 'unresolved-values', severity: unresolved, message: `cannot project this deployment: ${(e as Error).message}`, pos: dep.object.pos, object: findingObject(dep.object), role: dep.role });
+      if (notice) findings.push({ ruleId: 'unresolved-values', severity: notice, message: `cannot project this deployment: ${(e as Error).message}`, pos: dep.object.pos, object: findingObject(dep.object), role: dep.role });
       continue;
     }
     for (const rule of RULES) {
       const severity = severityOf(policy, rule.id);
       if (!severity) continue;
       if (rule.needsWorkload && dep.source === 'configmap') continue;
-      if (exempt(dep, rule.id)) continue;
+      if (exempt(dep.object, rule.id)) continue;
       for (const r of rule.check({ dep, projection, params: policy.rules[rule.id]?.params ?? {} })) {
         findings.push({ ruleId: rule.id, severity, message: r.message, pos: r.pos, object: findingObject(dep.object), role: dep.role });
       }
     }
   }
-  return { findings: sortFindings(dedupe(findings)), deployments, projections };
+  const expired: LintResult['expiredExemptions'] = [];
+  if (exemptions.some((e) => e.expiresAt !== undefined)) {
+    const seen = new Set<string>();
+    for (const o of [...deployments.map((d) => d.object), ...findings.flatMap((f) => (f.object ? [f.object] : []))]) {
+      const key = objectKey(o);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const object = o.namespace ? { kind: o.kind, namespace: o.namespace, name: o.name } : { kind: o.kind, name: o.name };
+      for (const entry of expiredExemptions(o, exemptions, now)) expired.push({ object, entry });
+    }
+  }
+  return { findings: sortFindings(dedupe(findings)), deployments, projections, expiredExemptions: expired };
 }
 
 function severityOf(policy: Policy, id: string): Severity | undefined {
@@ -111,9 +138,29 @@ function severityOf(policy: Policy, id: string): Severity | undefined {
   return s === undefined || s === 'off' ? undefined : s;
 }
 
-function exempt(dep: RedisDeployment, ruleId: string): boolean {
-  const a = dep.object.annotations;
-  return a[IGNORE_ALL] !== undefined || a[IGNORE_CHECK_PREFIX + ruleId] !== undefined;
+function objectKey(o: { kind: string; namespace?: string; name: string }): string {
+  return `${o.kind}\0${o.namespace ?? ''}\0${o.name}`;
+}
+
+/**
+ * The objects of a run by kind, namespace and name, with their annotations: those the deployments
+ * were read from, then every document's own (for notices about objects that made no deployment,
+ * e.g. a HelmRelease of another chart). Built on first use: most runs have no notice to exempt.
+ */
+function lazyObjects(documents: LoadedDocument[], deployments: RedisDeployment[]): () => Map<string, ExemptableObject> {
+  let map: Map<string, ExemptableObject> | undefined;
+  return () => {
+    if (map) return map;
+    map = new Map();
+    for (const d of deployments) if (!map.has(objectKey(d.object))) map.set(objectKey(d.object), d.object);
+    for (const doc of documents) {
+      const root = rootOf(doc);
+      if (root.kind() !== 'map' || !root.get('kind').exists) continue;
+      const ref = objectRefOf(root, '');
+      if (!map.has(objectKey(ref))) map.set(objectKey(ref), ref);
+    }
+    return map;
+  };
 }
 
 /** Roles of one release often share a node (e.g. chart-default volume size): report such a finding once. */

@@ -12,6 +12,7 @@ import { UnitError } from '../model/units.js';
 const USAGE = `Usage: redis-lint [lint] [options] <path...>
        redis-lint project [options] <path...>
        redis-lint calibrate --url redis://host:port [--seconds 60]
+       redis-lint serve --tls-cert-file FILE --tls-private-key-file FILE [--port 8443] [--config FILE]
        redis-lint rules
 
 Lint Redis deployments on Kubernetes: Bitnami redis values, Flux HelmReleases,
@@ -22,6 +23,8 @@ Paths are files, directories (recursive: .yaml .yml .json) or - for stdin.
   project    per deployment role: rewrite trigger, peak disk, recommended volume,
              headroom, time to a full disk, fork memory, load time, and a chart
   calibrate  read a live Redis for a while and print its workload annotations
+  serve      run the Kubernetes admission webhook (validate, mutate) over HTTPS;
+             redis-lint serve --help lists its options
   rules      list the rules and their severities
 
 Options:
@@ -51,6 +54,11 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   if (argv[0] === 'calibrate') {
     const { runCalibrate } = await import('./calibrate.js');
     return runCalibrate(argv.slice(1), out, err);
+  }
+  // serve too; it loads fastify and the webhook only now, so lint's start-up does not pay for them
+  if (argv[0] === 'serve') {
+    const { runServe } = await import('./serve.js');
+    return runServe(argv.slice(1), out, err);
   }
   let parsed;
   try {

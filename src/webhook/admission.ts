@@ -1,0 +1,337 @@
+import { createHash } from 'node:crypto';
+import { lintDocuments } from '../engine.js';
+import { planFixes, type JsonObject } from '../fix/index.js';
+import { admissionAction, mutateEnabled, policyForNamespace, type AdmissionAction, type Policy } from '../policy/policy.js';
+import type { Finding, Severity } from '../types.js';
+import { fetchConfigMaps, referencedConfigMaps, type ConfigMapReader } from './configmaps.js';
+import { objectDocument } from './document.js';
+import { boundWarnings, denyMessage, findingWarning, fit } from './messages.js';
+import type { AdmissionRequest, AdmissionResponse } from './review.js';
+
+/**
+ * The decision for one admission request, without HTTP: which objects are checked, how the
+ * object becomes the engine's input, and how findings become an answer.
+ *
+ * - `validate`: each finding gets the action of its rule (policy `action`, per-namespace
+ *   override, default error -> deny, warning/info -> warn); any `deny` denies with one message,
+ *   `warn` findings become `warnings`, `audit` findings are only logged and counted.
+ * - `mutate`: the fixes (src/fix) of the rules whose `mutate` is on (default: safe fixes) as one
+ *   JSON Patch; every change is also a warning. Always allowed (denying is `validate`'s job).
+ *
+ * Objects checked: apps StatefulSet and Deployment whose containers mention redis or valkey;
+ * Flux HelmRelease (helm.toolkit.fluxcd.io v2beta1, v2beta2, v2) and Argo CD Application
+ * (argoproj.io) whose chart or path mentions redis or valkey. Everything else, DELETE, CONNECT,
+ * subresources and objects being deleted are allowed at once, without the engine.
+ */
+
+/** The two admission endpoints. */
+export type WebhookPath = 'validate' | 'mutate';
+
+/** How reviews are decided (fixed for the life of a server). */
+export interface AdmissionOptions {
+  /** the policy (config file over the bundled default) */
+  policy: Policy;
+  /** the answer when the review fails inside redis-lint: allow (with a warning) or deny */
+  onError: 'allow' | 'deny';
+  /** honour ignore-check / ignore-all annotations (false: `--disallow-annotation-exemptions`) */
+  allowAnnotationExemptions: boolean;
+  /** reads ConfigMaps a workload mounts from the cluster; absent: they are not read (unresolved-values) */
+  configMaps?: ConfigMapReader;
+  /** how long to wait for each ConfigMap, in ms (default 2000) */
+  configMapTimeoutMs?: number;
+  /** decisions of identical objects, reused (absent: every review runs the engine) */
+  cache?: DecisionCache;
+  /** the clock for exemption expiry (tests) */
+  now?: () => Date;
+  /** the engine (tests inject failures) */
+  lint?: typeof lintDocuments;
+}
+
+/** One finding of a review, for logs and metrics. */
+export interface ReviewFinding {
+  rule: string;
+  severity: Severity;
+  action: AdmissionAction;
+}
+
+/** What happened in one review, for the log line and the metrics (never the object's content). */
+export interface ReviewInfo {
+  webhook: WebhookPath;
+  uid: string;
+  operation: string;
+  kind: string;
+  namespace?: string;
+  name?: string;
+  dryRun: boolean;
+  /** skipped: allowed without the engine; evaluated: the engine ran; cached: an identical object's decision; error: see onError */
+  outcome: 'skipped' | 'evaluated' | 'cached' | 'error';
+  /** why a review was skipped (`DELETE`, `not a Redis object`, ...) */
+  skipReason?: string;
+  allowed: boolean;
+  /** validate: every finding with its action (mutate: none) */
+  findings: ReviewFinding[];
+  /** mutate: rule ids of the fixes in the patch */
+  mutated: string[];
+  /** the internal error's message (outcome error) */
+  error?: string;
+  /** ConfigMaps read from the cluster: names found, missing, failed */
+  configMaps?: { found: string[]; missing: string[]; failed: string[] };
+}
+
+/** An answer and what to log about it. */
+export interface ReviewResult {
+  response: AdmissionResponse;
+  info: ReviewInfo;
+}
+
+/** What a cache entry holds: the answer without its uid, and what to log and count about it. */
+export type CachedDecision = { response: Omit<AdmissionResponse, 'uid'>; findings: ReviewFinding[]; mutated: string[] };
+
+/**
+ * Decisions by object content, least recently used first out. GitOps controllers (Flux, Argo CD)
+ * re-apply and server-side dry-run the same objects at every sync, so most reviews repeat an
+ * earlier one. The key holds everything a decision depends on: the endpoint, the namespace, the
+ * UTC day (exemptions expire by date) and the whole object minus what changes on every write
+ * (metadata.resourceVersion, generation, uid, creationTimestamp, managedFields; status). The
+ * policy and flags are fixed for a server's life. Reviews that read ConfigMaps from the cluster
+ * are not cached (the ConfigMaps may change).
+ */
+export class DecisionCache {
+  private readonly map = new Map<string, CachedDecision>();
+
+  /** @param max entries kept (at least 1) */
+  constructor(readonly max: number) {}
+
+  /** entries held now */
+  get size(): number {
+    return this.map.size;
+  }
+
+  /** The decision stored under `key` (now the most recently used), or undefined. */
+  get(key: string): CachedDecision | undefined {
+    const v = this.map.get(key);
+    if (v) {
+      this.map.delete(key);
+      this.map.set(key, v);
+    }
+    return v;
+  }
+
+  /** Store a decision; the least recently used entry goes when there are more than `max`. */
+  set(key: string, value: CachedDecision): void {
+    this.map.delete(key);
+    this.map.set(key, value);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value as string);
+  }
+}
+
+const VOLATILE_METADATA: ReadonlySet<string> = new Set(['resourceVersion', 'generation', 'uid', 'creationTimestamp', 'managedFields']);
+
+function cacheKey(webhook: WebhookPath, namespace: string | undefined, day: string, object: JsonObject): string {
+  const { metadata, status: _status, ...rest } = object;
+  let meta = metadata;
+  if (isObject(metadata)) {
+    const m: Record<string, unknown> = {};
+    for (const k in metadata) if (!VOLATILE_METADATA.has(k)) m[k] = metadata[k];
+    meta = m;
+  }
+  return createHash('sha256')
+    .update(`${webhook}\0${namespace ?? ''}\0${day}\0`)
+    .update(JSON.stringify([meta, rest]))
+    .digest('base64');
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const get = (v: unknown, k: string): unknown => (isObject(v) ? v[k] : undefined);
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+const REDISH = /redis|valkey/i;
+const HELM_RELEASE_API = /^helm\.toolkit\.fluxcd\.io\/v2(beta1|beta2)?$/;
+
+/** The object's API version and kind: from `request.kind`, else from the object. */
+function identity(req: AdmissionRequest, object: JsonObject): { apiVersion: string; kind: string } {
+  const gvk = req.kind;
+  if (gvk?.kind) return { apiVersion: gvk.group ? `${gvk.group}/${gvk.version}` : gvk.version, kind: gvk.kind };
+  return { apiVersion: str(object.apiVersion) ?? '', kind: str(object.kind) ?? '' };
+}
+
+/** Which input kind redis-lint reads this as: a workload (pod template) or a chart object; undefined for kinds it does not check. */
+function targetOf(id: { apiVersion: string; kind: string }): 'workload' | 'chart' | undefined {
+  const group = id.apiVersion.includes('/') ? id.apiVersion.split('/')[0] : '';
+  if ((id.kind === 'StatefulSet' || id.kind === 'Deployment') && group === 'apps') return 'workload';
+  if (id.kind === 'HelmRelease' && HELM_RELEASE_API.test(id.apiVersion)) return 'chart';
+  if (id.kind === 'Application' && group === 'argoproj.io') return 'chart';
+  return undefined;
+}
+
+/**
+ * A cheap, conservative test that the engine could find a Redis here: a container image,
+ * command or argument, or a chart name, chart reference or Argo CD source path that mentions
+ * redis or valkey. The engine's own tests are narrower, so nothing it would check is skipped.
+ */
+function mentionsRedis(object: JsonObject, kind: string, target: 'workload' | 'chart'): boolean {
+  const spec = get(object, 'spec');
+  if (target === 'workload') {
+    const containers = get(get(get(spec, 'template'), 'spec'), 'containers');
+    if (!Array.isArray(containers)) return false;
+    return containers.some((c) => {
+      const words = [get(c, 'image'), ...(Array.isArray(get(c, 'command')) ? (get(c, 'command') as unknown[]) : []), ...(Array.isArray(get(c, 'args')) ? (get(c, 'args') as unknown[]) : [])];
+      return words.some((w) => typeof w === 'string' && REDISH.test(w));
+    });
+  }
+  if (kind === 'HelmRelease') return REDISH.test(JSON.stringify(get(spec, 'chart') ?? null) + JSON.stringify(get(spec, 'chartRef') ?? null));
+  const sources = Array.isArray(get(spec, 'sources')) ? (get(spec, 'sources') as unknown[]) : [get(spec, 'source')];
+  return sources.some((s) => [get(s, 'chart'), get(s, 'path')].some((w) => typeof w === 'string' && REDISH.test(w)));
+}
+
+/** The object as the engine should read it: apiVersion, kind and namespace filled in from the request when the object leaves them out (a shallow copy, only when needed). */
+function withIdentity(object: JsonObject, id: { apiVersion: string; kind: string }, namespace: string | undefined): JsonObject {
+  const meta = get(object, 'metadata');
+  const needNs = namespace !== undefined && (!isObject(meta) || meta.namespace === undefined);
+  if (object.apiVersion && object.kind && !needNs) return object;
+  return {
+    ...object,
+    apiVersion: object.apiVersion ?? id.apiVersion,
+    kind: object.kind ?? id.kind,
+    ...(needNs ? { metadata: { ...(isObject(meta) ? meta : {}), namespace } } : {}),
+  };
+}
+
+/**
+ * Decide one admission request (already checked by parseAdmissionReview).
+ * Never throws: an internal error is answered per `opts.onError` (allowed with a warning, or
+ * denied with code 500), with `info.outcome` `error`.
+ */
+export async function admit(webhook: WebhookPath, req: AdmissionRequest, opts: AdmissionOptions): Promise<ReviewResult> {
+  const object = isObject(req.object) ? (req.object as JsonObject) : undefined;
+  const id = identity(req, object ?? {});
+  const meta = get(object, 'metadata');
+  const info: ReviewInfo = {
+    webhook,
+    uid: req.uid,
+    operation: req.operation ?? '',
+    kind: id.kind,
+    namespace: str(req.namespace) ?? str(get(meta, 'namespace')),
+    name: str(req.name) ?? str(get(meta, 'name')),
+    dryRun: req.dryRun === true,
+    outcome: 'skipped',
+    allowed: true,
+    findings: [],
+    mutated: [],
+  };
+  const skip = (reason: string): ReviewResult => {
+    info.skipReason = reason;
+    return { response: { uid: req.uid, allowed: true }, info };
+  };
+  if (req.operation === 'DELETE' || req.operation === 'CONNECT') return skip(req.operation);
+  if (req.subResource) return skip(`subresource ${req.subResource}`);
+  if (!object) return skip('no object');
+  if (get(meta, 'deletionTimestamp') !== undefined) return skip('object being deleted');
+  const target = targetOf(id);
+  if (!target) return skip(`${id.apiVersion} ${id.kind} is not checked`);
+  if (!mentionsRedis(object, id.kind, target)) return skip('not a Redis object');
+  try {
+    return await evaluate(webhook, req, object, id, target, info, opts);
+  } catch (e) {
+    info.outcome = 'error';
+    info.error = (e as Error)?.message ?? String(e);
+    info.allowed = opts.onError === 'allow';
+    info.findings = [];
+    info.mutated = [];
+    const what = `redis-lint could not check this ${id.kind} (internal error)`;
+    return {
+      response:
+        opts.onError === 'allow'
+          ? { uid: req.uid, allowed: true, warnings: [fit(`${what}: allowed unchecked (--on-error allow)`)] }
+          : { uid: req.uid, allowed: false, status: { code: 500, reason: 'InternalError', message: `${what}: denied (--on-error deny)` } },
+      info,
+    };
+  }
+}
+
+async function evaluate(
+  webhook: WebhookPath,
+  req: AdmissionRequest,
+  object: JsonObject,
+  id: { apiVersion: string; kind: string },
+  target: 'workload' | 'chart',
+  info: ReviewInfo,
+  opts: AdmissionOptions,
+): Promise<ReviewResult> {
+  const namespace = info.namespace;
+  const policy = policyForNamespace(opts.policy, namespace);
+  const now = opts.now?.() ?? new Date();
+  const mounted = target === 'workload' ? referencedConfigMaps(object) : [];
+  const refs = opts.configMaps && namespace ? mounted : [];
+  // redis.conf ConfigMaps the engine cannot see (no lookup, missing, forbidden, timed out)
+  let unreadConfigMaps: string[] = refs.length ? [] : mounted;
+  const key = opts.cache && !refs.length ? cacheKey(webhook, namespace, now.toISOString().slice(0, 10), object) : undefined;
+  const hit = key ? opts.cache!.get(key) : undefined;
+  if (hit) {
+    info.outcome = 'cached';
+    info.allowed = hit.response.allowed;
+    info.findings = hit.findings;
+    info.mutated = hit.mutated;
+    return { response: { uid: req.uid, ...hit.response }, info };
+  }
+  info.outcome = 'evaluated';
+  const label = `${id.kind}/${namespace ? namespace + '/' : ''}${info.name ?? '(unnamed)'}`;
+  const docs = [objectDocument(withIdentity(object, id, namespace), `admission:${label}`)];
+  if (refs.length) {
+    const got = await fetchConfigMaps(opts.configMaps!, namespace!, refs, opts.configMapTimeoutMs ?? 2000);
+    for (const cm of got.found) docs.push(objectDocument(cm, `cluster:ConfigMap/${namespace}/${String(get(get(cm, 'metadata'), 'name'))}`));
+    info.configMaps = { found: got.found.map((c) => String(get(get(c, 'metadata'), 'name'))), missing: got.missing, failed: got.failed.map((f) => `${f.name}: ${f.reason}`) };
+    unreadConfigMaps = [...got.missing, ...got.failed.map((f) => f.name)];
+  }
+  const lint = opts.lint ?? lintDocuments;
+  const result = lint(docs, policy, undefined, undefined, { now, annotations: opts.allowAnnotationExemptions });
+  const expired = result.expiredExemptions.map(
+    ({ entry }) => `exemption ${entry.index} (${entry.kind} ${entry.namespace ? entry.namespace + '/' : ''}${entry.name}: ${entry.rules.join(', ')}) expired ${entry.expires}: its rules apply again`,
+  );
+  let response: Omit<AdmissionResponse, 'uid'>;
+  if (webhook === 'validate') {
+    const deny: Finding[] = [];
+    const warnings: string[] = [...expired];
+    const names: string[] = expired.map(() => 'expired exemption');
+    // Judged on Redis defaults in place of an unread redis.conf, a correct object could be denied
+    // (e.g. its maxmemory is in the ConfigMap): warn instead, and say why. Do not be the outage.
+    // only those the engine needed: it names them in an unresolved-values notice
+    unreadConfigMaps = unreadConfigMaps.filter((name) =>
+      result.findings.some((f) => f.ruleId === 'unresolved-values' && f.message.includes(`ConfigMap "${name}"`)),
+    );
+    if (unreadConfigMaps.length) {
+      warnings.push(`redis.conf in ConfigMap ${unreadConfigMaps.join(', ')} not read: findings are warnings, not denials`);
+      names.push('unread ConfigMap');
+    }
+    for (const f of result.findings) {
+      let action = admissionAction(policy.rules[f.ruleId], f.severity);
+      if (action === 'deny' && unreadConfigMaps.length) action = 'warn';
+      info.findings.push({ rule: f.ruleId, severity: f.severity, action });
+      if (action === 'deny') deny.push(f);
+      else if (action === 'warn') {
+        warnings.push(findingWarning(f));
+        names.push(f.ruleId);
+      }
+    }
+    response = { allowed: deny.length === 0 };
+    if (deny.length) response.status = { code: 403, reason: 'Forbidden', message: denyMessage(`${id.kind} ${label.slice(id.kind.length + 1)}`, deny) };
+    if (warnings.length) response.warnings = boundWarnings(warnings, names);
+  } else {
+    const plan = planFixes(object, result, (ruleId, fix) => mutateEnabled(policy.rules[ruleId], fix.safe));
+    response = { allowed: true };
+    if (plan.patch.length) {
+      response.patchType = 'JSONPatch';
+      response.patch = Buffer.from(JSON.stringify(plan.patch)).toString('base64');
+    }
+    info.mutated = plan.applied.map((a) => a.ruleId);
+    // every change is also a warning; findings and expired exemptions are validate's to report
+    const warnings = plan.applied.map((a) => `${a.ruleId}: mutated, ${a.description}`);
+    if (warnings.length) response.warnings = boundWarnings(warnings, info.mutated);
+  }
+  info.allowed = response.allowed;
+  if (key) opts.cache!.set(key, { response, findings: info.findings, mutated: info.mutated });
+  return { response: { uid: req.uid, ...response }, info };
+}

@@ -1,0 +1,249 @@
+import type { AddressInfo } from 'node:net';
+import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { DecisionCache, admit, type AdmissionOptions, type ReviewInfo, type WebhookPath } from './admission.js';
+import { createMetrics, recordReview, type WebhookMetrics } from './metrics.js';
+import { parseAdmissionReview, reviewOut } from './review.js';
+import { CertificateWatcher, readCertificatePair, type CertificatePair } from './tls.js';
+
+/**
+ * The admission webhook server (fastify over HTTPS only):
+ *
+ * - `POST /validate`, `POST /mutate`: AdmissionReview admission.k8s.io/v1 in and out (src/webhook/admission.ts);
+ * - `GET /healthz` (the process answers), `GET /readyz` (certificate and policy loaded, not
+ *   shutting down), `GET /metrics` (Prometheus text, src/webhook/metrics.ts).
+ *
+ * Bad requests get a JSON `{error, message}`: 413 for a body over 3 MiB (fastify's bodyLimit),
+ * 400 for malformed JSON, an empty body or anything that is not an AdmissionReview v1 with a
+ * `request.uid`, 415 for a Content-Type other than JSON. The certificate is reloaded from its
+ * files without a restart (`server.setSecureContext`: connections open at the time keep theirs).
+ * One JSON log line per review (fastify's pino logger): uid, kind, namespace/name, decision and
+ * rule ids, never the object.
+ */
+
+/** Largest AdmissionReview body accepted, in bytes (3 MiB; the API server's own request limit is 3 MiB as well). */
+export const BODY_LIMIT = 3 * 1024 * 1024;
+
+/** Options of {@link startWebhookServer}. */
+export interface WebhookServerOptions extends Omit<AdmissionOptions, 'cache'> {
+  /** PEM certificate (chain) file, e.g. a cert-manager Secret's `tls.crt` */
+  certFile: string;
+  /** PEM private key file (`tls.key`) */
+  keyFile: string;
+  /** TCP port (default 8443; 0 picks a free one) */
+  port?: number;
+  /** listen address (default 0.0.0.0) */
+  host?: string;
+  /** how often the certificate files are read for a rotation, in ms (default 10000) */
+  certPollIntervalMs?: number;
+  /** how long new certificate files must stay unchanged before they are loaded, in ms (default 500) */
+  certDebounceMs?: number;
+  /** decisions kept for identical objects (default 1000; 0 turns the cache off) */
+  cacheSize?: number;
+  /** JSON log destination and level (default: stdout, info); false: no logs */
+  logger?: { level?: string; stream?: NodeJS.WritableStream } | false;
+  /** also export prom-client's process metrics (default true) */
+  defaultMetrics?: boolean;
+}
+
+/** A running webhook server. */
+export interface WebhookServer {
+  app: FastifyInstance;
+  /** the port it listens on */
+  port: number;
+  metrics: WebhookMetrics;
+  /** the certificate being served now */
+  certificate(): CertificatePair;
+  /** /readyz answers 200 */
+  readonly ready: boolean;
+  /**
+   * Stop: /readyz turns 503, no new connections, requests in flight are answered, then the
+   * server closes (idle keep-alive connections are closed at once).
+   */
+  close(): Promise<void>;
+}
+
+const RESPONSE_HEADERS = { 'cache-control': 'no-store' };
+
+/**
+ * Load the certificate, start the HTTPS server and the certificate watcher.
+ * @throws CertificateError when the certificate or key cannot be read or do not match
+ * @throws the listen error (e.g. EADDRINUSE)
+ */
+export async function startWebhookServer(opts: WebhookServerOptions): Promise<WebhookServer> {
+  let pair = readCertificatePair(opts.certFile, opts.keyFile);
+  const metrics = createMetrics(opts.defaultMetrics ?? true);
+  metrics.certExpiry.set(pair.notAfter.getTime() / 1000);
+  const logger = opts.logger === false ? false : { level: opts.logger?.level ?? 'info', ...(opts.logger?.stream ? { stream: opts.logger.stream } : {}) };
+  const app = Fastify({
+    https: { cert: pair.cert, key: pair.key, minVersion: 'TLSv1.2' },
+    bodyLimit: BODY_LIMIT,
+    logger,
+    // one line per review (logReview) instead of fastify's two per request
+    logController: new LogController({ disableRequestLogging: true }),
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const cacheSize = opts.cacheSize ?? 1000;
+  const admission: AdmissionOptions = { ...opts, cache: cacheSize > 0 ? new DecisionCache(cacheSize) : undefined };
+  let ready = false;
+  let closing = false;
+  // Draining: answers carry `Connection: close`, so a keep-alive client (the API server) does not
+  // hold its connection open until the keep-alive timeout (72 s) and delay the exit. (In the
+  // handlers rather than an onSend hook: a hook costs every request a promise.)
+  const headers = (reply: FastifyReply) => {
+    reply.headers(RESPONSE_HEADERS);
+    if (closing) reply.header('connection', 'close');
+  };
+  // AdmissionReviews are JSON; fastify would also take text/plain bodies as strings
+  app.removeContentTypeParser('text/plain');
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const invalid = (status: number, reason: string, message: string) => {
+      metrics.invalidRequests.inc({ reason });
+      request.log.warn({ url: request.url, status, reason }, message);
+      headers(reply);
+      return reply.code(status).send({ error: reason, message });
+    };
+    switch (error.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return invalid(413, 'body-too-large', `the AdmissionReview is larger than ${BODY_LIMIT} bytes (3 MiB)`);
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return invalid(400, 'malformed-json', `the body is not valid JSON: ${error.message}`);
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+        return invalid(400, 'empty-body', 'the body is empty (expected an AdmissionReview)');
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return invalid(415, 'unsupported-media-type', `Content-Type ${request.headers['content-type'] ?? '(none)'} is not supported: send application/json`);
+    }
+    if (error instanceof SyntaxError || error.statusCode === 400) return invalid(400, 'malformed-json', `the body is not valid JSON: ${error.message}`);
+    if (error.statusCode && error.statusCode < 500) return invalid(error.statusCode, 'bad-request', error.message);
+    request.log.error({ err: { message: error.message, stack: error.stack } }, 'request failed');
+    headers(reply);
+    return reply.code(500).send({ error: 'internal-error', message: 'internal error' });
+  });
+
+  const route = (webhook: WebhookPath) => async (request: FastifyRequest, reply: FastifyReply) => {
+    const t0 = process.hrtime.bigint();
+    const parsed = parseAdmissionReview(request.body);
+    if ('error' in parsed) {
+      metrics.invalidRequests.inc({ reason: 'not-an-admission-review' });
+      request.log.warn({ webhook, status: 400 }, `bad AdmissionReview: ${parsed.error}`);
+      reply.code(400);
+      headers(reply);
+      return { error: 'not-an-admission-review', message: parsed.error };
+    }
+    const { response, info } = await admit(webhook, parsed.request, admission);
+    const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    recordReview(metrics, info, seconds);
+    logReview(request.log, info, seconds);
+    headers(reply);
+    return reviewOut(response);
+  };
+  app.post('/validate', route('validate'));
+  app.post('/mutate', route('mutate'));
+  app.get('/healthz', async (_req, reply) => {
+    headers(reply);
+    return 'ok';
+  });
+  app.get('/readyz', async (_req, reply) => {
+    headers(reply);
+    if (ready) return 'ok';
+    reply.code(503);
+    return 'not ready';
+  });
+  app.get('/metrics', async (_req, reply) => {
+    headers(reply);
+    reply.header('content-type', metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
+
+  const watcher = new CertificateWatcher({
+    certFile: opts.certFile,
+    keyFile: opts.keyFile,
+    current: pair,
+    intervalMs: opts.certPollIntervalMs ?? 10_000,
+    debounceMs: opts.certDebounceMs ?? 500,
+    onRotate(next) {
+      app.server.setSecureContext({ cert: next.cert, key: next.key, minVersion: 'TLSv1.2' });
+      pair = next;
+      metrics.certExpiry.set(next.notAfter.getTime() / 1000);
+      metrics.certReloads.inc({ result: 'success' });
+      app.log.info({ serial: next.serial, notAfter: next.notAfter.toISOString(), subject: next.subject }, 'certificate reloaded');
+    },
+    onReject(error) {
+      metrics.certReloads.inc({ result: 'failure' });
+      app.log.error({ serial: pair.serial, notAfter: pair.notAfter.toISOString() }, `new certificate refused, still serving the old one: ${error.message}`);
+    },
+  });
+
+  await app.listen({ port: opts.port ?? 8443, host: opts.host ?? '0.0.0.0' });
+  const port = (app.server.address() as AddressInfo).port;
+  watcher.start();
+  ready = true;
+  app.log.info(
+    { port, host: opts.host ?? '0.0.0.0', serial: pair.serial, notAfter: pair.notAfter.toISOString(), onError: opts.onError, annotationExemptions: opts.allowAnnotationExemptions, configMapLookup: !!opts.configMaps, cacheSize },
+    'redis-lint webhook listening',
+  );
+  let shutdown: Promise<void> | undefined;
+  return {
+    app,
+    port,
+    metrics,
+    certificate: () => pair,
+    get ready() {
+      return ready;
+    },
+    close() {
+      shutdown ??= (async () => {
+        ready = false;
+        closing = true;
+        watcher.stop();
+        // connections that turn idle after their last answer are closed as well, not only those idle now
+        const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+        sweep.unref();
+        try {
+          await app.close();
+        } finally {
+          clearInterval(sweep);
+        }
+      })();
+      return shutdown;
+    },
+  };
+}
+
+/**
+ * One log line per review: who, what, the decision and the rule ids; never the object. Level:
+ * error for an internal error; info for a review the engine ran and for a denial; debug for a
+ * skipped review and for an allowed one answered from the cache (an identical object whose
+ * decision was logged at info when it was made: GitOps re-syncs would otherwise repeat that line
+ * every few minutes per object).
+ */
+function logReview(log: FastifyInstance['log'], info: ReviewInfo, seconds: number): void {
+  const fields = {
+    uid: info.uid,
+    webhook: info.webhook,
+    operation: info.operation,
+    kind: info.kind,
+    namespace: info.namespace,
+    name: info.name,
+    dryRun: info.dryRun,
+    allowed: info.allowed,
+    outcome: info.outcome,
+    ms: Math.round(seconds * 1e5) / 100,
+    ...(info.skipReason ? { skipReason: info.skipReason } : {}),
+    ...(info.findings.length
+      ? {
+          denied: info.findings.filter((f) => f.action === 'deny').map((f) => f.rule),
+          warned: info.findings.filter((f) => f.action === 'warn').map((f) => f.rule),
+          audited: info.findings.filter((f) => f.action === 'audit').map((f) => f.rule),
+        }
+      : {}),
+    ...(info.mutated.length ? { mutated: info.mutated } : {}),
+    ...(info.configMaps ? { configMaps: info.configMaps } : {}),
+    ...(info.error ? { error: info.error } : {}),
+  };
+  if (info.outcome === 'error') log.error(fields, 'admission review failed');
+  else if (info.outcome === 'skipped') log.debug(fields, 'admission review skipped');
+  else if (info.outcome === 'cached' && info.allowed) log.debug(fields, 'admission review');
+  else log.info(fields, 'admission review');
+}
