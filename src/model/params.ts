@@ -17,9 +17,10 @@ export interface ModelParams {
   /**
    * Copy-on-write bytes per byte appended to the AOF while a fork child runs. Default 120:
    * measured against redis-server 7.0.15 (docs/model.md, "Calibration"): 64-byte values
-   * (~100-byte SET commands) copied 45–118 bytes per byte written, 1000-byte values 7–18; each
+   * (~100-byte SET commands) copied 45–127 bytes per byte written, 1000-byte values 6–18; each
    * write dirties about 2–3 pages of 4 KiB (dict entry, object, value, allocator), so small
-   * commands amplify most and 120 covers every measured case.
+   * commands amplify most. 120 covers all but one measurement (127, where the whole projection
+   * still came out 1.05x the measured copy-on-write).
    */
   cowPageAmplification: number;
   /**
