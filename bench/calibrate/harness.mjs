@@ -178,8 +178,19 @@ async function timedRewrite(client) {
     await sleep(2);
     const p = await info(client, 'persistence');
     if (!p.aof_rewrite_in_progress && !p.aof_rewrite_scheduled && p.aof_rewrites > before.aof_rewrites) {
+      if (p.aof_last_bgrewrite_status !== 'ok') throw new Error(`BGREWRITEAOF failed (aof_last_bgrewrite_status:${p.aof_last_bgrewrite_status})`);
       return { seconds: (now() - t0) / 1000, persistence: p };
     }
+    if (now() - t0 > 30_000) throw new Error('BGREWRITEAOF did not finish within 30 s');
+  }
+}
+
+/** Waits until no BGSAVE runs; throws after 30 s. */
+async function bgsaveDone(client) {
+  const t0 = now();
+  while ((await info(client, 'persistence')).rdb_bgsave_in_progress) {
+    if (now() - t0 > 30_000) throw new Error('BGSAVE did not finish within 30 s');
+    await sleep(5);
   }
 }
 
@@ -271,7 +282,7 @@ export async function runScenario(sc, options = {}) {
     const persistence0 = probes.at(-1).persistence;
     const memory0 = await info(client, 'memory');
     if (sc.save) await client.bgSave();
-    while ((await info(client, 'persistence')).rdb_bgsave_in_progress) await sleep(5);
+    await bgsaveDone(client);
     await client.configSet({ 'auto-aof-rewrite-percentage': String(sc.percentage), save: sc.save });
     if (sc.forkBlocked) {
       cgroup = pidsCgroup(server.pid);
