@@ -198,6 +198,12 @@ export interface Finding {
   pos: SourcePosition;
   object?: { kind: string; namespace?: string; name: string };
   role?: RedisRole;
+  /**
+   * Set on an `unresolved-values` notice that leaves the object's redis.conf unknown, so its
+   * other findings assume Redis defaults for it; `configMap` names the ConfigMap that holds it
+   * when there is one. Lets a front end (the webhook) act on that without reading the message.
+   */
+  redisConfUnknown?: { configMap?: string };
 }
 
 /** Thrown for input redis-lint cannot read (unparseable YAML, unreadable file); shown as an exit-2 finding. */

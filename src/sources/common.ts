@@ -10,6 +10,8 @@ export interface SourceFinding {
   pos: SourcePosition;
   object?: { kind: string; namespace?: string; name: string };
   role?: RedisDeployment['role'];
+  /** see Finding.redisConfUnknown */
+  redisConfUnknown?: { configMap?: string };
 }
 
 /** What an adapter returns for one document. */

@@ -464,19 +464,19 @@ function readConfFile(pod: PodCtx, container: YamlVNode, path: string, at: Origi
   }
   const where = at.kind === 'file' ? at.pos : at.anchor;
   if (found && 'missing' in found) {
-    reportPartial(pod, found.missing.node.pos(), `redis.conf "${path}" comes from ConfigMap "${found.missing.name}" (key "${found.missing.key}"), which is not among the inputs: its settings are unknown; lint the ConfigMap together with the workload`);
+    reportPartial(pod, found.missing.node.pos(), `redis.conf "${path}" comes from ConfigMap "${found.missing.name}" (key "${found.missing.key}"), which is not among the inputs: its settings are unknown; lint the ConfigMap together with the workload`, { configMap: found.missing.name });
   } else if (found && 'entry' in found) {
-    reportPartial(pod, where, `redis.conf "${path}" names key "${found.key}", which ConfigMap "${found.entry.name}" does not have: its settings are unknown`);
+    reportPartial(pod, where, `redis.conf "${path}" names key "${found.key}", which ConfigMap "${found.entry.name}" does not have: its settings are unknown`, { configMap: found.entry.name });
   } else {
-    reportPartial(pod, where, `redis.conf "${path}" is not mounted from a ConfigMap (baked into the image or written at start-up): its settings are unknown`);
+    reportPartial(pod, where, `redis.conf "${path}" is not mounted from a ConfigMap (baked into the image or written at start-up): its settings are unknown`, {});
   }
   return undefined;
 }
 
 /** Report settings this adapter cannot see, once per position. */
-function reportPartial(pod: PodCtx, pos: SourcePosition, message: string): void {
+function reportPartial(pod: PodCtx, pos: SourcePosition, message: string, redisConfUnknown?: { configMap?: string }): void {
   if (pod.findings.some((f) => f.ruleId === PARTIAL_RULE && f.pos.line === pos.line && f.pos.column === pos.column && f.pos.file === pos.file)) return;
-  pod.findings.push({ ruleId: PARTIAL_RULE, message, pos, object: findingObject(pod.ref) });
+  pod.findings.push({ ruleId: PARTIAL_RULE, message, pos, object: findingObject(pod.ref), ...(redisConfUnknown ? { redisConfUnknown } : {}) });
 }
 
 /** Literal `env[].value`s of a container by name, with their nodes. */

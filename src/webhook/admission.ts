@@ -264,10 +264,7 @@ async function evaluate(
   const namespace = info.namespace;
   const policy = policyForNamespace(opts.policy, namespace);
   const now = opts.now?.() ?? new Date();
-  const mounted = target === 'workload' ? referencedConfigMaps(object) : [];
-  const refs = opts.configMaps && namespace ? mounted : [];
-  // redis.conf ConfigMaps the engine cannot see (no lookup, missing, forbidden, timed out)
-  let unreadConfigMaps: string[] = refs.length ? [] : mounted;
+  const refs = target === 'workload' && opts.configMaps && namespace ? referencedConfigMaps(object) : [];
   const key = opts.cache && !refs.length ? cacheKey(webhook, namespace, now.toISOString().slice(0, 10), object) : undefined;
   const hit = key ? opts.cache!.get(key) : undefined;
   if (hit) {
@@ -284,7 +281,6 @@ async function evaluate(
     const got = await fetchConfigMaps(opts.configMaps!, namespace!, refs, opts.configMapTimeoutMs ?? 2000);
     for (const cm of got.found) docs.push(objectDocument(cm, `cluster:ConfigMap/${namespace}/${String(get(get(cm, 'metadata'), 'name'))}`));
     info.configMaps = { found: got.found.map((c) => String(get(get(c, 'metadata'), 'name'))), missing: got.missing, failed: got.failed.map((f) => `${f.name}: ${f.reason}`) };
-    unreadConfigMaps = [...got.missing, ...got.failed.map((f) => f.name)];
   }
   const lint = opts.lint ?? lintDocuments;
   const result = lint(docs, policy, undefined, undefined, { now, annotations: opts.allowAnnotationExemptions });
@@ -296,19 +292,18 @@ async function evaluate(
     const deny: Finding[] = [];
     const warnings: string[] = [...expired];
     const names: string[] = expired.map(() => 'expired exemption');
-    // Judged on Redis defaults in place of an unread redis.conf, a correct object could be denied
-    // (e.g. its maxmemory is in the ConfigMap): warn instead, and say why. Do not be the outage.
-    // only those the engine needed: it names them in an unresolved-values notice
-    unreadConfigMaps = unreadConfigMaps.filter((name) =>
-      result.findings.some((f) => f.ruleId === 'unresolved-values' && f.message.includes(`ConfigMap "${name}"`)),
-    );
-    if (unreadConfigMaps.length) {
-      warnings.push(`redis.conf in ConfigMap ${unreadConfigMaps.join(', ')} not read: findings are warnings, not denials`);
-      names.push('unread ConfigMap');
+    // Judged on Redis defaults in place of a redis.conf the engine could not read (a ConfigMap
+    // not looked up, missing, forbidden or timed out; a file baked into the image), a correct
+    // object could be denied (e.g. its maxmemory is in the ConfigMap): warn instead, and say why.
+    const confUnknown = result.findings.flatMap((f) => (f.redisConfUnknown ? [f.redisConfUnknown] : []));
+    if (confUnknown.length) {
+      const cms = [...new Set(confUnknown.flatMap((u) => (u.configMap ? [u.configMap] : [])))];
+      warnings.push(`${cms.length ? `redis.conf in ConfigMap ${cms.join(', ')} not read` : 'redis.conf not readable'}: findings are warnings, not denials`);
+      names.push('unread redis.conf');
     }
     for (const f of result.findings) {
       let action = admissionAction(policy.rules[f.ruleId], f.severity);
-      if (action === 'deny' && unreadConfigMaps.length) action = 'warn';
+      if (action === 'deny' && confUnknown.length) action = 'warn';
       info.findings.push({ rule: f.ruleId, severity: f.severity, action });
       if (action === 'deny') deny.push(f);
       else if (action === 'warn') {

@@ -219,6 +219,15 @@ describe.skipIf(!OPENSSL)('redis-lint serve over HTTPS (needs openssl)', () => {
       expect(r.allowed).toBe(true);
     });
 
+    it('a redis.conf that is not mounted at all (baked into the image) is not judged on Redis defaults either', async () => {
+      const obj = exampleObject(FORK, 'StatefulSet') as { spec: { template: { spec: { volumes?: Array<{ configMap?: unknown }> } } } };
+      obj.spec.template.spec.volumes = (obj.spec.template.spec.volumes ?? []).filter((v) => !v.configMap);
+      const r = await t.review('validate', obj);
+      expect(r.allowed).toBe(true);
+      expect(r.warnings?.[0]).toBe('redis.conf not readable: findings are warnings, not denials');
+      expect(r.warnings?.some((w) => /^unresolved-values: redis\.conf "\/etc\/redis\/redis\.conf" is not mounted from a ConfigMap/.test(w))).toBe(true);
+    });
+
     it('a ConfigMap volume the engine does not need (not a redis.conf) does not soften a denial', async () => {
       const obj = exampleObject(PERM, 'StatefulSet') as { spec: { template: { spec: { volumes?: unknown[] } } } };
       obj.spec.template.spec.volumes = [...(obj.spec.template.spec.volumes ?? []), { name: 'scripts', configMap: { name: 'health-scripts' } }];
