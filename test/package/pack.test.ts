@@ -8,12 +8,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:https';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../bench/calibrate/redis-server.mjs';
+import { admissionReview, makeCert, request } from '../webhook/helpers.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { name: string; version: string };
@@ -31,49 +31,6 @@ function skipReason(): string | undefined {
 }
 const skip = skipReason();
 if (skip) console.warn(`test/package: skipped: ${skip}`);
-
-interface Response {
-  status: number;
-  body: string;
-}
-
-function https(port: number, ca: string, method: string, urlPath: string, body?: unknown): Promise<Response> {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(
-      {
-        host: '127.0.0.1',
-        servername: 'localhost',
-        port,
-        method,
-        path: urlPath,
-        ca,
-        timeout: 5000,
-        headers: data ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) } : {},
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c) => (text += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
-    req.on('error', reject);
-    req.end(data);
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function run(cmd: string, args: string[], cwd: string, timeout = 60_000) {
   const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', timeout, env: { ...process.env, NO_COLOR: '1' } });
@@ -142,13 +99,7 @@ describe.skipIf(!!skip)('npm pack -> npm install into an empty project -> redis-
       mkdirSync(tls);
       const cert = path.join(tls, 'tls.crt');
       const key = path.join(tls, 'tls.key');
-      const o = run(
-        'openssl',
-        ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
-        work,
-      );
-      if (o.code !== 0) throw new Error(`openssl failed: ${o.stderr}`);
-      ca = readFileSync(cert, 'utf8');
+      ca = makeCert(tls, 'localhost', { certFile: cert, keyFile: key }).cert;
       port = await freePort();
       // the flags the Deployment passes (manifests/base/deployment.yaml), from an empty project
       server = spawn(bin, ['serve', `--tls-cert-file=${cert}`, `--tls-private-key-file=${key}`, `--port=${port}`, `--config=${WEBHOOK_CONFIG}`], {
@@ -163,7 +114,7 @@ describe.skipIf(!!skip)('npm pack -> npm install into an empty project -> redis-
       const deadline = Date.now() + 30_000;
       for (;;) {
         if (server.exitCode !== null) throw new Error(`redis-lint serve exited ${server.exitCode}:\n${output}`);
-        const r = await https(port, ca, 'GET', '/readyz').catch(() => undefined);
+        const r = await request(port, 'GET', '/readyz', ca).catch(() => undefined);
         if (r?.status === 200) break;
         if (Date.now() > deadline) throw new Error(`/readyz not 200 within 30s (last: ${r?.status ?? 'no answer'}):\n${output}`);
         await new Promise((res) => setTimeout(res, 200));
@@ -178,10 +129,10 @@ describe.skipIf(!!skip)('npm pack -> npm install into an empty project -> redis-
     });
 
     it('answers /healthz and /metrics on the HTTPS port', async () => {
-      expect((await https(port, ca, 'GET', '/healthz')).status).toBe(200);
-      const metrics = await https(port, ca, 'GET', '/metrics');
+      expect((await request(port, 'GET', '/healthz', ca)).status).toBe(200);
+      const metrics = await request(port, 'GET', '/metrics', ca);
       expect(metrics.status).toBe(200);
-      expect(metrics.body).toMatch(/^# HELP /m);
+      expect(metrics.text).toMatch(/^# HELP /m);
     });
 
     it('denies the incident HelmRelease on /validate, with the rule id, as a v1 AdmissionReview', async () => {
@@ -195,28 +146,10 @@ describe.skipIf(!!skip)('npm pack -> npm install into an empty project -> redis-
           values: { architecture: 'standalone', master: { persistence: { size: '50Mi' } } },
         },
       };
-      const review = {
-        apiVersion: 'admission.k8s.io/v1',
-        kind: 'AdmissionReview',
-        request: {
-          uid,
-          kind: { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' },
-          resource: { group: 'helm.toolkit.fluxcd.io', version: 'v2', resource: 'helmreleases' },
-          requestKind: { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' },
-          requestResource: { group: 'helm.toolkit.fluxcd.io', version: 'v2', resource: 'helmreleases' },
-          name: 'redis',
-          namespace: 'klamm-prod',
-          operation: 'CREATE',
-          userInfo: { username: 'test' },
-          object: helmRelease,
-          oldObject: null,
-          dryRun: true,
-          options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions' },
-        },
-      };
-      const r = await https(port, ca, 'POST', '/validate', review);
-      expect(r.status, r.body).toBe(200);
-      const answer = JSON.parse(r.body);
+      const review = admissionReview(helmRelease, { uid, dryRun: true });
+      const r = await request(port, 'POST', '/validate', ca, review);
+      expect(r.status, r.text).toBe(200);
+      const answer = r.json;
       expect(answer).toMatchObject({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid, allowed: false } });
       // the bundled policy and chart defaults, from the installed package: a 50Mi PVC never rewrites its AOF
       expect(answer.response.status.message).toMatch(/aof-rewrite-unreachable/);

@@ -129,6 +129,7 @@ export function request(port: number, method: string, urlPath: string, ca: strin
         ca,
         agent,
         servername: 'localhost',
+        timeout: 10_000,
         headers: payload === undefined ? {} : { 'content-type': contentType, 'content-length': Buffer.byteLength(payload) },
       },
       (res) => {
@@ -148,6 +149,7 @@ export function request(port: number, method: string, urlPath: string, ca: strin
         res.on('error', reject);
       },
     );
+    req.on('timeout', () => req.destroy(new Error(`${method} ${urlPath}: no answer within 10 s`)));
     req.on('error', reject);
     req.end(payload);
   });
