@@ -1,11 +1,15 @@
 // Model calibration harness: runs one scenario against a real redis-server and measures what the
 // projection model predicts (rewrite start size, steady-state peak disk, time to a full disk,
 // copy-on-write, rewrite duration). It only measures; callers project with the model and compare.
+// INFO is parsed and the AOF write rate measured by the code of `redis-lint calibrate`
+// (src/calibrate/live.ts), from the build: run `npm run build` first (npm test and
+// npm run calibrate do).
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { infoSample, measureWriteRate, parseInfo } from '../../dist/calibrate/live.js';
 import { startRedisServer } from './redis-server.mjs';
 import { startSampler } from './sampler.mjs';
 
@@ -38,17 +42,6 @@ export function setCommandBytes(keyLen, valueLen) {
   return 4 + bulk(3) + bulk(keyLen) + bulk(valueLen);
 }
 
-/** INFO text → { field: number | string }. */
-export function parseInfoText(text) {
-  const out = {};
-  for (const line of text.split(/\r?\n/)) {
-    const i = line.indexOf(':');
-    if (i <= 0 || line.startsWith('#')) continue;
-    const v = line.slice(i + 1);
-    out[line.slice(0, i)] = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
-  }
-  return out;
-}
 
 /**
  * Mounts a tmpfs of `bytes` on a new directory (needs root / CAP_SYS_ADMIN).
@@ -165,8 +158,9 @@ function startWriter(client, { keys, values, opsPerSec, sequentialFirst = false 
   };
 }
 
+/** INFO of one section as { field: number | string } (parseInfo of `redis-lint calibrate`). */
 async function info(client, section) {
-  return parseInfoText(await client.info(section));
+  return parseInfo(await client.info(section)).fields;
 }
 
 /** BGREWRITEAOF with no writes; resolves with the seconds until Redis reports it finished. */
@@ -302,8 +296,9 @@ export async function runScenario(sc, options = {}) {
     let fullAt = null;
     for (;;) {
       await sleep(sc.mode === 'fill' ? 10 : 50);
-      const p = await info(client, 'persistence');
-      polls.push({ t: now(), ...p });
+      const sample = infoSample(await client.info('persistence'), now());
+      polls.push(sample);
+      const p = sample.info.fields;
       if (sc.mode === 'cycles' && p.aof_rewrites - startRewrites >= target && !p.aof_rewrite_in_progress) {
         await sleep(150); // let the history files be unlinked and sampled
         break;
@@ -322,20 +317,12 @@ export async function runScenario(sc, options = {}) {
     writer = null;
     const samples = await sampler.stop();
     sampler = null;
-    const last = polls.at(-1);
+    const last = polls.at(-1)?.info.fields;
     const memory1 = await info(client, 'memory');
 
-    // AOF bytes per second from aof_current_size deltas, skipping intervals in which a rewrite ended
-    let grown = 0;
-    let seconds = 0;
-    for (let i = 1; i < polls.length; i++) {
-      const a = polls[i - 1];
-      const b = polls[i];
-      if (b.aof_rewrites !== a.aof_rewrites || b.aof_base_size !== a.aof_base_size || b.aof_current_size < a.aof_current_size) continue;
-      if (b.aof_last_write_status === 'err') continue;
-      grown += b.aof_current_size - a.aof_current_size;
-      seconds += (b.t - a.t) / 1000;
-    }
+    // the AOF write rate as `redis-lint calibrate` measures it (intervals around a rewrite skipped),
+    // up to the first sample that reports the failed write
+    const rate = measureWriteRate(polls.filter((q) => q.info.fields.aof_last_write_status !== 'err'));
     const rewrites = rewritesFromSamples(samples);
     const steady = rewrites.slice(1);
     const steadyFrom = steady.length ? steady[0].start : Infinity;
@@ -348,7 +335,7 @@ export async function runScenario(sc, options = {}) {
       rdbBytes: sc.populate === false ? Math.max(0, ...samples.map((s) => s.dump)) || memory1.used_memory_dataset : rdbBytes,
       datasetBytes: sc.populate === false ? memory1.used_memory_dataset : memory0.used_memory_dataset,
       usedMemoryBytes: memory0.used_memory,
-      rate: { nominal: sc.opsPerSec * cmdBytes, sent: (w.sent * cmdBytes) / w.seconds, measured: seconds > 0 ? grown / seconds : null },
+      rate: { nominal: sc.opsPerSec * cmdBytes, sent: (w.sent * cmdBytes) / w.seconds, measured: rate.bytesPerSec },
       probeRewriteSeconds: median(probeRewrites.map((r) => r.seconds)) ?? median(probes.map((p) => p.seconds)),
       probeChildSeconds: median(probeRewrites.map((r) => r.childSeconds).filter((x) => x !== null)),
       rewriteChildSecondsOnDisk: median(rewrites.map((r) => r.childSeconds).filter((x) => x !== null)),
