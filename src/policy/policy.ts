@@ -21,6 +21,8 @@ export interface RulePolicy {
   description?: string;
   remediation?: string;
   incident?: string;
+  /** for the rule's docs page (docs/rules/<id>.md): an input that triggers the rule (`bad`), the same fixed (`good`), shown as `file` */
+  example?: { file?: string; bad: string; good?: string };
   params?: Record<string, unknown>;
   /** webhook only; default from the severity: error -> deny, warning and info -> warn (see {@link admissionAction}) */
   action?: AdmissionAction;

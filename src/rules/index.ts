@@ -21,5 +21,5 @@ export const RULES: readonly Rule[] = [
   shutdownGraceTooShort,
 ];
 
-/** Ids reported by the sources and the loader rather than by a Rule. */
-export const SOURCE_RULE_IDS = ['unresolved-values', 'values-key-ignored', 'redis-conf-syntax', 'invalid-yaml'] as const;
+/** Ids reported by the sources, the loader and the inline suppressions (src/policy/suppressions.ts) rather than by a Rule. */
+export const SOURCE_RULE_IDS = ['unresolved-values', 'values-key-ignored', 'redis-conf-syntax', 'invalid-yaml', 'unused-suppression', 'invalid-suppression'] as const;

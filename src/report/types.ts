@@ -1,0 +1,40 @@
+import type { RulePolicy } from '../policy/policy.js';
+import type { Finding } from '../types.js';
+
+/**
+ * A text replacement in one input file that fixes (part of) a finding: the text between `start`
+ * (inclusive) and `end` (exclusive) becomes `text`. Lines are 1-based; columns are 1-based and
+ * count UTF-16 code units, like every position in {@link Finding} (yaml's LineCounter). An
+ * insertion has `start` equal to `end`.
+ */
+export interface FileEdit {
+  file: string;
+  start: { line: number; column: number };
+  end: { line: number; column: number };
+  text: string;
+}
+
+/**
+ * Everything a report format may use besides the findings. Formats that need nothing more
+ * (stylish, json) ignore the rest.
+ */
+export interface ReportInput {
+  /** sorted by file, line, column (engine.sortFindings) */
+  findings: readonly Finding[];
+  /** number of input files read */
+  files: number;
+  /** number of Redis deployment roles found */
+  deployments: number;
+  /** rule metadata and severities in force: the policy's `rules` (description, remediation, incident, severity) */
+  rules: Readonly<Record<string, RulePolicy>>;
+  /** redis-lint's version (package.json) */
+  toolVersion: string;
+  /** absolute directory that file URIs are made relative to (SARIF, codequality); the working directory by default */
+  baseDir: string;
+  /** the text of an input file, when it can be read (not for stdin); formats that need UTF-8 byte columns read lines from it */
+  sourceText?: (file: string) => string | undefined;
+  /** edits that would fix a finding (`--fix` would make them), for rdjson suggestions and SARIF fixes */
+  fixes?: ReadonlyMap<Finding, readonly FileEdit[]>;
+  /** process environment (GITHUB_STEP_SUMMARY etc.); process.env by default */
+  env?: NodeJS.ProcessEnv;
+}
