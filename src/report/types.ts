@@ -25,6 +25,11 @@ export interface ReportInput {
   files: number;
   /** number of Redis deployment roles found */
   deployments: number;
+  /**
+   * every object checked that made a Redis deployment (kind, namespace, name, and the file and
+   * position of the object), once each, for formats that list passing checks too (junit)
+   */
+  objects: ReadonlyArray<{ kind: string; namespace?: string; name: string; file: string; line: number }>;
   /** rule metadata and severities in force: the policy's `rules` (description, remediation, incident, severity) */
   rules: Readonly<Record<string, RulePolicy>>;
   /** redis-lint's version (package.json) */
