@@ -4,6 +4,7 @@ import { loadPaths, parseText, type LoadedDocument } from './load/documents.js';
 import { asString } from './load/vnode.js';
 import { expiredExemptions, findExemption, type ExemptableObject, type ExemptionEntry, type ExemptionOptions } from './policy/exemptions.js';
 import type { Policy } from './policy/policy.js';
+import { applySuppressions } from './policy/suppressions.js';
 import { RULES } from './rules/index.js';
 import type { Projection } from './model/projection.js';
 import { projectDeployment } from './rules/projection.js';
@@ -20,6 +21,8 @@ export interface LintResult {
   /** the model's projection of each deployment (same index), or the RangeError the model threw for impossible numbers */
   projections: Array<Projection | Error>;
   files: string[];
+  /** each input file's text as read, by file name (see LoadResult.texts) */
+  texts: Map<string, string>;
   /** inputs that could not be read or parsed (exit 2) */
   inputErrors: InputError[];
   /** entries of the policy's `exemptions:` that name an object of the run but have expired (they no longer apply) */
@@ -40,7 +43,8 @@ export { IGNORE_ALL, IGNORE_CHECK_PREFIX } from './policy/exemptions.js';
 /**
  * Lint files, directories or stdin (`-`): load, turn into deployments, project, check.
  * Never throws on bad input: unreadable or unparseable inputs become `inputErrors` and
- * `invalid-yaml` findings.
+ * `invalid-yaml` findings. Inline `# redis-lint-disable...` comments in the files are applied
+ * last (src/policy/suppressions.ts).
  */
 export async function lintPaths(paths: string[], opts: LintOptions): Promise<LintResult> {
   const load = await loadPaths(paths);
@@ -48,11 +52,15 @@ export async function lintPaths(paths: string[], opts: LintOptions): Promise<Lin
   const result = lintDocuments(load.documents, opts.policy, values?.documents, opts.workloadFlags);
   const inputErrors = [...load.errors, ...(values?.errors ?? [])];
   const parseFindings = inputErrors.map((e) => ({ ruleId: 'invalid-yaml', severity: severityOf(opts.policy, 'invalid-yaml') ?? 'error', message: e.message, pos: e.pos }) as Finding);
+  const texts = new Map([...load.texts, ...(values?.texts ?? [])]);
+  const severities = Object.fromEntries(Object.keys(opts.policy.rules).map((id) => [id, severityOf(opts.policy, id)]));
+  const findings = applySuppressions([...parseFindings, ...result.findings], texts, severities, new Set(Object.keys(opts.policy.rules)));
   return {
     ...result,
-    findings: sortFindings([...parseFindings, ...result.findings]),
+    findings: sortFindings(findings),
     files: [...load.files, ...(values?.files ?? [])],
     inputErrors,
+    texts,
   };
 }
 
@@ -73,7 +81,7 @@ export function lintDocuments(
   valuesDocs?: LoadedDocument[],
   workloadFlags?: WorkloadFlags,
   exemptionOptions: ExemptionOptions = {},
-): Omit<LintResult, 'files' | 'inputErrors'> {
+): Omit<LintResult, 'files' | 'inputErrors' | 'texts'> {
   const collected = collectDeployments(documents, { valuesDocs, chartVersionOf: chartVersionBeside });
   const exemptions = policy.exemptions ?? [];
   const now = exemptionOptions.now ?? new Date();
@@ -163,13 +171,20 @@ function lazyObjects(documents: LoadedDocument[], deployments: RedisDeployment[]
   };
 }
 
-/** Roles of one release often share a node (e.g. chart-default volume size): report such a finding once. */
+/**
+ * Roles of one release often share a node (e.g. chart-default volume size): report such a finding
+ * once, naming the other roles in `alsoRoles` (so --fix fixes each of them).
+ */
 function dedupe(findings: Finding[]): Finding[] {
-  const seen = new Set<string>();
+  const seen = new Map<string, Finding>();
   return findings.filter((f) => {
     const key = `${f.ruleId}|${f.pos.file}|${f.pos.line}|${f.pos.column}|${f.message}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    const first = seen.get(key);
+    if (first) {
+      if (f.role && f.role !== first.role && !first.alsoRoles?.includes(f.role)) first.alsoRoles = [...(first.alsoRoles ?? []), f.role];
+      return false;
+    }
+    seen.set(key, f);
     return true;
   });
 }

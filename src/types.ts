@@ -198,6 +198,8 @@ export interface Finding {
   pos: SourcePosition;
   object?: { kind: string; namespace?: string; name: string };
   role?: RedisRole;
+  /** other roles of the same object that had the very same finding (reported once, at one node) */
+  alsoRoles?: RedisRole[];
   /**
    * Set on an `unresolved-values` notice that leaves the object's redis.conf unknown, so its
    * other findings assume Redis defaults for it; `configMap` names the ConfigMap that holds it

@@ -1,9 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { lintPaths } from '../engine.js';
-import { loadPolicy } from '../policy/policy.js';
-import { formatJson } from '../report/json.js';
-import { formatStylish } from '../report/stylish.js';
+import { findConfigFile, loadPolicy } from '../policy/policy.js';
+import { LINT_FORMATS, runLint, type LintFormat, type ReportTarget } from './lint.js';
 import { RULES, SOURCE_RULE_IDS } from '../rules/index.js';
 import { WORKLOAD_FIELDS, WORKLOAD_INPUT_NAMES, parseWorkloadValue, type WorkloadFlags } from '../sources/common.js';
 import { InputError, type Severity } from '../types.js';
@@ -25,13 +23,22 @@ Paths are files, directories (recursive: .yaml .yml .json) or - for stdin.
   calibrate  read a live Redis for a while and print its workload annotations
   serve      run the Kubernetes admission webhook (validate, mutate) over HTTPS;
              redis-lint serve --help lists its options
-  rules      list the rules and their severities
+  rules      list the rules, their severities, fixes and docs
 
 Options:
   -f, --values FILE        Bitnami redis values file; repeat to merge in Helm's order
-      --format FORMAT      lint: stylish (default) | json; project: text (default) | json
+      --format FORMAT      lint: stylish (default), json, sarif, github, junit, rdjson,
+                           codequality; project: text (default), json. Repeatable.
+  -o, --output FILE        write the report of the --format just before it to FILE
+                           (e.g. --format sarif -o out.sarif --format github)
       --fail-level LEVEL   error (default) | warning | info: exit 1 at or above it (lint)
-      --policy FILE        policy overrides, laid over the bundled policies/default.yaml
+      --max-warnings N     exit 1 when there are more than N warnings (lint)
+  -c, --config FILE        config (rules, exemptions, workloads, failLevel, maxWarnings)
+                           laid over the bundled policy; default: the first .redis-lint.yaml
+                           in the working directory or a parent. --policy is an old name.
+      --no-config          ignore .redis-lint.yaml files
+      --fix                write the fixes into the files (comments and layout kept)
+      --fix-dry-run        print the fixes as a unified diff; change nothing
       --dataset-size SIZE  in-memory dataset of every deployment, e.g. 2Gi, 1.5G, 2gb
       --rdb-size SIZE      size of dump.rdb, e.g. 1.4Gi
       --write-rate RATE    bytes appended to the AOF per second, e.g. 5MiB/s
@@ -42,9 +49,13 @@ Options:
 
 Sizes: Kubernetes quantities (2Gi, 1G), Redis units (64mb = 64 MiB, 64m = 64,000,000 bytes)
 or bytes. The three workload flags win over redis-lint.io/dataset-size, rdb-size and
-write-rate annotations, which win over the policy's workloads: entries.
+write-rate annotations, which win over the config's workloads: entries.
 
-Exit codes: 0 clean, 1 findings at or above the fail level, 2 usage or input errors.`;
+Suppress a finding in a file: # redis-lint-disable-next-line <rule-id> -- <reason>
+on the line above it, or # redis-lint-disable <rule-id> -- <reason> for the whole file.
+
+Exit codes: 0 clean, 1 findings at or above the fail level (or too many warnings),
+2 usage or input errors.`;
 
 const LEVELS: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
@@ -65,11 +76,18 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     parsed = parseArgs({
       args: argv,
       allowPositionals: true,
+      tokens: true,
       options: {
         values: { type: 'string', short: 'f', multiple: true },
-        format: { type: 'string' },
-        'fail-level': { type: 'string', default: 'error' },
+        format: { type: 'string', multiple: true },
+        output: { type: 'string', short: 'o', multiple: true },
+        'fail-level': { type: 'string' },
+        'max-warnings': { type: 'string' },
+        config: { type: 'string', short: 'c' },
+        'no-config': { type: 'boolean' },
         policy: { type: 'string' },
+        fix: { type: 'boolean' },
+        'fix-dry-run': { type: 'boolean' },
         'dataset-size': { type: 'string' },
         'rdb-size': { type: 'string' },
         'write-rate': { type: 'string' },
@@ -83,26 +101,55 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     err.write(`redis-lint: ${(e as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
-  const { values: opts, positionals } = parsed;
+  const { values: opts, positionals, tokens } = parsed;
   if (opts.help) {
     out.write(USAGE + '\n');
     return 0;
   }
   if (opts.version) {
-    const { readFileSync } = await import('node:fs');
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    out.write(pkg.version + '\n');
+    out.write((await toolVersion()) + '\n');
     return 0;
   }
   let args = positionals;
   const command = args[0] === 'lint' || args[0] === 'rules' || args[0] === 'project' ? args[0] : 'lint';
   if (args[0] === command) args = args.slice(1);
-  const failLevel = opts['fail-level'] as Severity;
-  if (!(failLevel in LEVELS)) return usage(err, `--fail-level must be error, warning or info, not "${failLevel}"`);
-  const format = opts.format ?? (command === 'project' ? 'text' : 'stylish');
-  if (command === 'project' ? format !== 'text' && format !== 'json' : format !== 'stylish' && format !== 'json') {
-    return usage(err, `--format must be ${command === 'project' ? 'text' : 'stylish'} or json, not "${format}"`);
+  const failLevelFlag = opts['fail-level'] as Severity | undefined;
+  if (failLevelFlag !== undefined && !(failLevelFlag in LEVELS)) return usage(err, `--fail-level must be error, warning or info, not "${failLevelFlag}"`);
+  let maxWarningsFlag: number | undefined;
+  if (opts['max-warnings'] !== undefined) {
+    if (!/^\d+$/.test(opts['max-warnings'])) return usage(err, `--max-warnings must be a whole number (0 or more), not "${opts['max-warnings']}"`);
+    maxWarningsFlag = Number(opts['max-warnings']);
   }
+  if (opts.fix && opts['fix-dry-run']) return usage(err, '--fix and --fix-dry-run exclude each other: --fix-dry-run shows what --fix would write');
+  if (opts.config !== undefined && opts.policy !== undefined) return usage(err, '--policy is the old name of --config: give one of them');
+  if (opts['no-config'] && (opts.config !== undefined || opts.policy !== undefined)) return usage(err, '--no-config and --config exclude each other');
+  // --format/--output pairs, in command-line order: an --output names the file of the --format before it
+  const pairs: Array<{ format: string; file?: string }> = [];
+  for (const t of tokens ?? []) {
+    if (t.kind !== 'option') continue;
+    if (t.name === 'format') pairs.push({ format: t.value ?? '' });
+    else if (t.name === 'output') {
+      const last = pairs[pairs.length - 1];
+      if (!last) return usage(err, `--output ${t.value ?? ''} comes before any --format: write --format FORMAT --output FILE`);
+      if (last.file !== undefined) return usage(err, `--format ${last.format} has two --output files: give each --output its own --format`);
+      if (!t.value) return oneLine(err, '--output needs a file name');
+      last.file = t.value;
+    }
+  }
+  if (command === 'project') {
+    if (pairs.length > 1 || pairs[0]?.file !== undefined) return usage(err, 'redis-lint project takes one --format (text or json) and writes to standard output');
+    if (opts.fix || opts['fix-dry-run'] || maxWarningsFlag !== undefined) return usage(err, '--fix, --fix-dry-run and --max-warnings are options of redis-lint lint');
+  }
+  const format = pairs[0]?.format ?? (command === 'project' ? 'text' : 'stylish');
+  if (command === 'project' && format !== 'text' && format !== 'json') return usage(err, `--format must be text or json, not "${format}"`);
+  const targets: ReportTarget[] = [];
+  for (const p of pairs) {
+    if (command === 'project') break;
+    if (!(LINT_FORMATS as readonly string[]).includes(p.format)) return usage(err, `--format must be one of ${LINT_FORMATS.join(', ')}, not "${p.format}"`);
+    targets.push({ format: p.format as LintFormat, ...(p.file !== undefined ? { file: p.file } : {}) });
+  }
+  if (targets.filter((t) => t.file === undefined).length > 1) return usage(err, 'only one --format can go to standard output: give the others an --output FILE');
+  if (!targets.length) targets.push(opts['fix-dry-run'] ? { format: 'stylish', stderr: true } : { format: 'stylish' });
   if (opts.plot !== undefined && command !== 'project') return usage(err, '--plot is an option of redis-lint project');
   if (opts.plot === '') return oneLine(err, '--plot needs a file name');
 
@@ -125,21 +172,26 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   }
 
   let policy;
+  const configFile = opts['no-config'] ? undefined : (opts.config ?? opts.policy ?? findConfigFile());
   try {
-    policy = loadPolicy(opts.policy);
+    policy = loadPolicy(configFile);
   } catch (e) {
     if (e instanceof InputError) {
       err.write(`redis-lint: ${e.pos.file}:${e.pos.line}:${e.pos.column}: ${e.message}\n`);
       return 2;
     }
-    err.write(`redis-lint: cannot read policy: ${(e as Error).message}\n`);
+    err.write(`redis-lint: cannot read config ${configFile ?? ''}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
     return 2;
   }
+  const failLevel: Severity = failLevelFlag ?? policy.failLevel ?? 'error';
 
   if (command === 'rules') {
+    // id, severity in force, whether --fix fixes it, the docs page, the description
+    const { FIX_DESCRIPTIONS } = await import('../fix/files.js');
+    out.write(`${'RULE'.padEnd(26)} ${'SEVERITY'.padEnd(8)} ${'FIX'.padEnd(3)} ${'DOCS'.padEnd(45)} DESCRIPTION\n`);
     for (const id of [...RULES.map((r) => r.id), ...SOURCE_RULE_IDS]) {
       const p = policy.rules[id];
-      out.write(`${id.padEnd(26)} ${(p?.severity ?? 'off').padEnd(8)} ${p?.description ?? ''}\n`);
+      out.write(`${id.padEnd(26)} ${(p?.severity ?? 'off').padEnd(8)} ${(FIX_DESCRIPTIONS[id] ? 'yes' : '').padEnd(3)} ${`docs/rules/${id}.md`.padEnd(45)} ${p?.description ?? ''}\n`);
     }
     return 0;
   }
@@ -152,14 +204,28 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return runProject({ paths: args, valuesFiles: opts.values, policy, workloadFlags, format: format as 'text' | 'json', plot: opts.plot, color, columns }, out, err);
   }
 
-  const result = await lintPaths(args, { policy, valuesFiles: opts.values, workloadFlags });
-  if (format === 'json') out.write(formatJson(result.findings, { files: result.files.length, deployments: result.deployments.length }));
-  else {
-    const text = formatStylish(result.findings, { color });
-    out.write(text || `✔ no problems in ${result.files.length} file(s), ${result.deployments.length} Redis deployment role(s)\n`);
-  }
-  if (result.inputErrors.length) return 2;
-  return result.findings.some((f) => LEVELS[f.severity] >= LEVELS[failLevel]) ? 1 : 0;
+  return runLint(
+    {
+      paths: args,
+      valuesFiles: opts.values,
+      policy,
+      workloadFlags,
+      targets,
+      failLevel,
+      maxWarnings: maxWarningsFlag ?? policy.maxWarnings,
+      fix: opts.fix ? 'write' : opts['fix-dry-run'] ? 'dry-run' : undefined,
+      color,
+      toolVersion: await toolVersion(),
+    },
+    out,
+    err,
+  );
+}
+
+/** redis-lint's version, from package.json. */
+async function toolVersion(): Promise<string> {
+  const { readFileSync } = await import('node:fs');
+  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 function usage(err: NodeJS.WritableStream, message: string): number {

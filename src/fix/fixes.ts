@@ -78,7 +78,7 @@ function roleKey(dep: RedisDeployment): 'master' | 'replica' {
  * @param overridden a values key (`master.podSecurityContext`): `helm.parameters` setting it win over valuesObject, so none may
  * @returns the tokens, or why the values cannot be patched
  */
-function valuesTokens(object: JsonObject, dep: RedisDeployment, overridden: string): string[] | string {
+export function valuesTokens(object: JsonObject, dep: RedisDeployment, overridden: string): string[] | string {
   if (dep.source === 'helmrelease') return ['spec', 'values'];
   if (dep.source !== 'argocd-application') return `${dep.source} input is not patched by the webhook`;
   const spec = get(object, 'spec');

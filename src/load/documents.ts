@@ -32,6 +32,8 @@ export interface LoadResult {
   errors: InputError[];
   /** files read, for the summary */
   files: string[];
+  /** each file's text as read (a BOM kept), by the name in `files`: inline suppressions and --fix read it */
+  texts: Map<string, string>;
 }
 
 /** yaml parse options: YAML 1.2 core schema, unique keys (Helm and kubectl reject duplicates), errors with line and column. */
@@ -117,8 +119,9 @@ async function walk(dir: string, out: string[]): Promise<void> {
  * @param readStdin reads all of standard input (injected for tests)
  */
 export async function loadPaths(paths: string[], readStdin: () => Promise<string> = readAllStdin): Promise<LoadResult> {
-  const result: LoadResult = { documents: [], errors: [], files: [] };
+  const result: LoadResult = { documents: [], errors: [], files: [], texts: new Map() };
   const add = (text: string, file: string) => {
+    result.texts.set(file, text);
     const r = parseText(text, file);
     result.documents.push(...r.documents);
     result.errors.push(...r.errors);

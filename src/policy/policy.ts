@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
 import { parseText } from '../load/documents.js';
@@ -53,13 +54,22 @@ export interface Policy {
   namespaces?: Record<string, { rules: Record<string, NamespaceRuleOverride> }>;
   /** The `exemptions:` list (see src/policy/exemptions.ts); applied by the CLI and the webhook alike. */
   exemptions?: ExemptionEntry[];
+  /** CLI: the lowest severity that fails the run (the config's `failLevel`; `--fail-level` wins) */
+  failLevel?: Severity;
+  /** CLI: fail when there are more warnings than this (the config's `maxWarnings`; `--max-warnings` wins) */
+  maxWarnings?: number;
+  /** the user config file laid over the bundled policy, as given or found; absent for the bundled policy alone */
+  configFile?: string;
 }
 
-/** The shape of a policy file after schema validation. */
+/** The shape of a policy or config file after schema validation. */
 interface PolicyFile {
-  rules: Record<string, Partial<RulePolicy>>;
+  /** a severity alone is short for `{severity}` */
+  rules?: Record<string, Partial<RulePolicy> | Severity | 'off'>;
   model?: Partial<ModelParams>;
   namespaces?: Record<string, { rules?: Record<string, NamespaceRuleOverride> }>;
+  failLevel?: Severity;
+  maxWarnings?: number;
 }
 
 const DEFAULT_POLICY_URL = new URL('../../policies/default.yaml', import.meta.url);
@@ -77,28 +87,66 @@ function readPolicy(file: string): { data: PolicyFile; root: YamlVNode } {
   const { documents, errors } = parseText(text, file);
   if (errors.length) throw errors[0];
   const doc = documents[0];
-  if (!doc) throw new InputError(`policy ${file} is empty`, { file, line: 1, column: 1, endLine: 1, endColumn: 1, yamlPath: '' });
+  if (!doc) throw new InputError(`${what(file)} ${file} is empty`, { file, line: 1, column: 1, endLine: 1, endColumn: 1, yamlPath: '' });
   const root = YamlVNode.root(doc.doc, doc.ctx);
   const data = root.value();
   validator ??= new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')));
   if (!validator(data)) {
-    const err = validator.errors?.[0];
+    const err = mostSpecificError(validator.errors ?? []);
     const path = (err?.instancePath ?? '').split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
     let node: YamlVNode = root;
     for (const p of path) node = node.child(/^\d+$/.test(p) && node.kind() === 'seq' ? Number(p) : p);
     // an unknown key: name it and point at it
     const extra = err?.params?.additionalProperty;
     if (typeof extra === 'string' && node.child(extra).exists) {
-      throw new InputError(`invalid policy: ${[...path, extra].join('.')} is not a known key`, node.child(extra).pos());
+      throw new InputError(`invalid ${what(file)}: ${[...path, extra].join('.')} is not a known key`, node.child(extra).pos());
     }
-    throw new InputError(`invalid policy: ${path.join('.') || '(root)'} ${err?.message ?? 'is invalid'}`, node.pos());
+    const allowed = err?.keyword === 'enum' && Array.isArray(err.params?.allowedValues) ? `must be one of ${(err.params.allowedValues as unknown[]).join(', ')}` : undefined;
+    throw new InputError(`invalid ${what(file)}: ${path.join('.') || '(root)'} ${allowed ?? err?.message ?? 'is invalid'}`, node.pos());
   }
   return { data: data as PolicyFile, root };
 }
 
+type SchemaError = { instancePath: string; keyword?: string; message?: string; params?: Record<string, unknown> };
+
+/** Of ajv's errors (one per anyOf branch), the one that says most: the deepest, then an unknown key over a wrong value over a wrong type. */
+function mostSpecificError(errors: readonly SchemaError[]): SchemaError | undefined {
+  const rank = (e: SchemaError) => (e.keyword === 'additionalProperties' ? 3 : e.keyword === 'anyOf' ? 0 : e.keyword === 'type' ? 1 : 2);
+  const depth = (e: SchemaError) => e.instancePath.split('/').length;
+  return [...errors].sort((a, b) => depth(b) - depth(a) || rank(b) - rank(a))[0];
+}
+
+/** "config" for a user's file, "policy" for the bundled one: the word error messages use. */
+function what(file: string): string {
+  return file === fileURLToPath(DEFAULT_POLICY_URL) ? 'policy' : 'config';
+}
+
+/** File names of the project config, looked for in this order in each directory. */
+export const CONFIG_FILE_NAMES = ['.redis-lint.yaml', '.redis-lint.yml'] as const;
+
 /**
- * The policy in force: the bundled policies/default.yaml, with a user policy file laid over it
- * rule by rule (a file that only says `aof-disk-headroom: {params: {headroomPercent: 30}}` keeps
+ * The project config a run uses when none is given: the first `.redis-lint.yaml` (or `.yml`) in
+ * `dir` or one of its parents, up to the filesystem root (like .eslintrc or .yamllint lookup).
+ * @param dir where to start, the working directory by default
+ * @returns the file's path, or undefined when there is none
+ */
+export function findConfigFile(dir: string = process.cwd()): string | undefined {
+  let d = path.resolve(dir);
+  for (;;) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const f = path.join(d, name);
+      if (existsSync(f) && statSync(f).isFile()) return f;
+    }
+    const parent = path.dirname(d);
+    if (parent === d) return undefined;
+    d = parent;
+  }
+}
+
+/**
+ * The policy in force: the bundled policies/default.yaml, with a user config file (a project's
+ * .redis-lint.yaml, or a `--config`/`--policy` file; same shape, policies/schema.json) laid over it
+ * rule by rule (`rules: {<id>: off}` is short for `{severity: off}`) (a file that only says `aof-disk-headroom: {params: {headroomPercent: 30}}` keeps
  * every other rule and that rule's severity; `severity: off` turns one off). Model params merge
  * the same way. The user file's `workloads:` entries come before the bundled ones (none today).
  * `namespaces:` and `exemptions:` come from the user file only.
@@ -115,14 +163,17 @@ export function loadPolicy(file?: string): Policy {
   const { data: user, root } = readPolicy(file);
   const workloads = [...readWorkloadEntries(root.child('workloads')), ...baseWorkloads];
   const rules: Record<string, RulePolicy> = { ...base.rules };
-  for (const [id, r] of Object.entries(user.rules)) {
+  for (const [id, given] of Object.entries(user.rules ?? {})) {
+    const r: Partial<RulePolicy> = typeof given === 'string' ? { severity: given } : given;
     const prev = rules[id];
     if (!prev && !r.severity) {
       throw new InputError(`invalid policy: rule "${id}" is not a built-in rule and has no severity`, root.child('rules').child(id).pos());
     }
     rules[id] = { ...prev, ...r, severity: r.severity ?? prev.severity, params: { ...prev?.params, ...r.params } };
   }
-  const policy: Policy = { rules, model: { ...base.model, ...user.model }, workloads, exemptions: readExemptionEntries(root.child('exemptions'), new Set(Object.keys(rules))) };
+  const policy: Policy = { rules, model: { ...base.model, ...user.model }, workloads, exemptions: readExemptionEntries(root.child('exemptions'), new Set(Object.keys(rules))), configFile: file };
+  if (user.failLevel) policy.failLevel = user.failLevel;
+  if (user.maxWarnings !== undefined) policy.maxWarnings = user.maxWarnings;
   if (user.namespaces) {
     const namespaces: NonNullable<Policy['namespaces']> = {};
     for (const [ns, n] of Object.entries(user.namespaces)) {

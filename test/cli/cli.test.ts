@@ -126,7 +126,9 @@ describe('input handling', () => {
   it('rules lists every rule with its severity', () => {
     const r = run(['rules']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^aof-rewrite-unreachable\s+error/m);
-    expect(r.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(15);
+    expect(r.stdout).toMatch(/^aof-rewrite-unreachable\s+error\s+yes\s+docs\/rules\/aof-rewrite-unreachable\.md\s+The data volume/m);
+    expect(r.stdout).toMatch(/^replicas-failover\s+warning\s+docs\/rules\/replicas-failover\.md/m);
+    expect(r.stdout).toMatch(/^unused-suppression\s+warning/m);
+    expect(r.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(19);
   });
 });

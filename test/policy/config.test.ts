@@ -75,7 +75,7 @@ describe('config file: webhook keys', () => {
   });
 
   it.each([
-    ['an unknown action', 'rules:\n  replicas-failover:\n    action: block\n', 3, /rules\.replicas-failover\.action must be equal to one of the allowed values/],
+    ['an unknown action', 'rules:\n  replicas-failover:\n    action: block\n', 3, /rules\.replicas-failover\.action must be one of deny, warn, audit/],
     ['mutate that is not a boolean', 'rules:\n  data-volume-fsgroup:\n    mutate: yes\n', 3, /mutate must be boolean/],
     ['a namespace override without rules', 'rules: {}\nnamespaces:\n  dev: {}\n', 3, /namespaces\.dev must have required property 'rules'/],
     ['an unknown key in a namespace override', 'rules: {}\nnamespaces:\n  dev:\n    rules:\n      replicas-failover: {params: {}}\n', 5, /params is not a known key/],

@@ -44,7 +44,7 @@ describe.skipIf(!existsSync(bin))('redis-lint serve: start-up errors exit 2 with
     writeFileSync(config, 'rules:\n  data-volume-fsgroup:\n    action: block\n');
     const r = serve(['--tls-cert-file', a.certFile, '--tls-private-key-file', a.keyFile, '--config', config]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(new RegExp(`^redis-lint serve: ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:5: invalid policy: rules\\.data-volume-fsgroup\\.action must be equal to one of the allowed values`));
+    expect(r.stderr).toMatch(new RegExp(`^redis-lint serve: ${config.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:5: invalid config: rules\\.data-volume-fsgroup\\.action must be one of deny, warn, audit`));
   });
 });
 

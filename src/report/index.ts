@@ -1,0 +1,57 @@
+import { formatCodeQuality } from './codequality.js';
+import { formatGithub } from './github.js';
+import { formatJson } from './json.js';
+import { formatJunit } from './junit.js';
+import { formatRdjson } from './rdjson.js';
+import { formatSarif } from './sarif.js';
+import { formatStylish } from './stylish.js';
+import type { ReportInput } from './types.js';
+
+export { githubStepSummary } from './github.js';
+export type { FileEdit, ReportInput } from './types.js';
+
+/** Names accepted by `--format` for lint reports. */
+export type ReportFormat = 'stylish' | 'json' | 'sarif' | 'github' | 'junit' | 'rdjson' | 'codequality';
+
+/** Options every format accepts; only stylish uses `color` (ANSI colours). */
+export interface ReportOptions {
+  color?: boolean;
+}
+
+/** A report format: a pure function of the run's report input to the text printed on stdout. */
+export type ReportFormatter = (input: ReportInput, opts?: ReportOptions) => string;
+
+/**
+ * The stylish report of {@link formatStylish}, or, when there are no findings, the line
+ * `✔ no problems in N file(s), M Redis deployment role(s)` (what the CLI printed for a clean run).
+ */
+export function formatStylishReport(input: ReportInput, opts: ReportOptions = {}): string {
+  const text = formatStylish(input.findings, { color: opts.color ?? false });
+  return text || `✔ no problems in ${input.files} file(s), ${input.deployments} Redis deployment role(s)\n`;
+}
+
+/**
+ * Every lint report format by `--format` name, each `(input: ReportInput, opts?: {color?}) => string`:
+ * - `stylish`: ESLint-style text ({@link formatStylishReport});
+ * - `json`: redis-lint's own document ({@link formatJson}: `{findings, summary}`);
+ * - `sarif`: SARIF 2.1.0 for GitHub code scanning ({@link formatSarif});
+ * - `github`: GitHub Actions workflow commands (annotations, {@link formatGithub}); pair it with
+ *   {@link githubStepSummary} for `$GITHUB_STEP_SUMMARY`;
+ * - `junit`: JUnit XML, one suite per object and one case per rule ({@link formatJunit});
+ * - `rdjson`: reviewdog's rdjson ({@link formatRdjson});
+ * - `codequality`: GitLab Code Quality JSON ({@link formatCodeQuality}).
+ */
+export const REPORT_FORMATS: Record<ReportFormat, ReportFormatter> = {
+  stylish: formatStylishReport,
+  json: (input) => formatJson(input.findings, { files: input.files, deployments: input.deployments }),
+  sarif: (input) => formatSarif(input),
+  github: (input) => formatGithub(input),
+  junit: (input) => formatJunit(input),
+  rdjson: (input) => formatRdjson(input),
+  codequality: (input) => formatCodeQuality(input),
+};
+
+/** Whether a string names a report format (for `--format` validation). */
+export function isReportFormat(name: string): name is ReportFormat {
+  return Object.prototype.hasOwnProperty.call(REPORT_FORMATS, name);
+}
