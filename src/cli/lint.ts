@@ -65,6 +65,12 @@ export async function runLint(opts: LintRunOptions, out: NodeJS.WritableStream, 
       result = await lint();
     }
   }
+  if (!opts.fix && opts.targets.some((t) => t.format === 'rdjson' || t.format === 'sarif')) {
+    // reviewdog suggestions and SARIF fixes: what --fix would change, computed quietly
+    const { planFileFixes, applyFilePlans } = await import('../fix/files.js');
+    const quiet = { write: () => true } as unknown as NodeJS.WritableStream;
+    fixes = applyFilePlans(planFileFixes(result), result.texts, 'dry-run', quiet).editsByFinding;
+  }
   const input = reportInput(result, opts, fixes);
   for (const t of opts.targets) {
     const text = REPORT_FORMATS[t.format](input, { color: opts.color && t.file === undefined && !t.stderr });

@@ -413,23 +413,20 @@ export function applyFilePlans(plan: FixPlanOfFiles, texts: ReadonlyMap<string, 
   const after = new Map<string, string>();
   const seen = new Set<string>();
   const done: PlannedFix[] = [];
+  const byFileOf = (ops: FileOp[]) => {
+    const m = new Map<string, FileOp[]>();
+    for (const o of ops) m.set(o.file, [...(m.get(o.file) ?? []), o]);
+    return m;
+  };
   for (const fix of plan.fixes) {
-    const ops = fix.ops.filter((o) => !seen.has(JSON.stringify(o)));
-    if (!ops.length) {
-      done.push(fix);
-      continue;
-    }
-    const byFile = new Map<string, FileOp[]>();
-    for (const o of ops) byFile.set(o.file, [...(byFile.get(o.file) ?? []), o]);
     const next = new Map<string, string>();
     const edits: FileEdit[] = [];
     try {
-      for (const [file, fileOps] of byFile) {
-        const original = texts.get(file)!;
-        const r = applyYamlEdits(file, after.get(file) ?? original, fileOps);
-        next.set(file, r.text);
-        // suggestions are made against the original text, each fix on its own
-        edits.push(...applyYamlEdits(file, original, fileOps).edits);
+      // suggestions are made against the original text, each fix on its own (also when another
+      // finding's fix already made the same change)
+      for (const [file, fileOps] of byFileOf(fix.ops)) edits.push(...applyYamlEdits(file, texts.get(file)!, fileOps).edits);
+      for (const [file, fileOps] of byFileOf(fix.ops.filter((o) => !seen.has(JSON.stringify(o))))) {
+        next.set(file, applyYamlEdits(file, after.get(file) ?? texts.get(file)!, fileOps).text);
       }
     } catch (e) {
       if (!(e instanceof YamlEditError)) throw e;
@@ -437,7 +434,7 @@ export function applyFilePlans(plan: FixPlanOfFiles, texts: ReadonlyMap<string, 
       continue;
     }
     for (const [file, text] of next) after.set(file, text);
-    for (const o of ops) seen.add(JSON.stringify(o));
+    for (const o of fix.ops) seen.add(JSON.stringify(o));
     outcome.editsByFinding.set(fix.finding, [...(outcome.editsByFinding.get(fix.finding) ?? []), ...edits]);
     done.push(fix);
   }

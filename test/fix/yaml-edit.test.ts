@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import YAML, { isMap, isScalar, isSeq, type Node } from 'yaml';
+import YAML, { isMap, isScalar, isSeq, type Node, type Scalar as YamlScalar } from 'yaml';
 import type { FileEdit } from '../../src/report/types.js';
 import { splitArgs } from '../../src/sources/redis-conf.js';
 import { applyYamlEdits, confText, quoteConfArg, YamlEditError, type YamlEditOp } from '../../src/fix/yaml-edit.js';
@@ -518,6 +518,51 @@ describe('applyYamlEdits: property', () => {
         },
       ),
       { numRuns: Number(process.env.REDIS_LINT_FC_RUNS ?? 2000) },
+    );
+  }, 600_000);
+});
+
+describe('applyYamlEdits: redis.conf property', () => {
+  const confLineArb = fc.constantFrom('appendonly yes', 'appendfsync no', 'APPENDFSYNC always', '# appendfsync no', '', 'save ""', 'maxmemory 100mb', '  appendfsync everysec', 'dir /data', '\t# tab comment');
+  const styleArb = fc.constantFrom('BLOCK_LITERAL', 'BLOCK_FOLDED', 'QUOTE_DOUBLE', 'QUOTE_SINGLE', 'PLAIN') as fc.Arbitrary<YamlScalar.Type>;
+  const confOpArb = fc.record({ directive: fc.constantFrom('appendfsync', 'maxmemory', 'save', 'AppendOnly'), args: fc.constantFrom(['everysec'], ['91mb'], [''], ['900 1', '300 10'], ['a"b'], ['yes']) });
+  it('random redis.conf texts in every scalar style, random conf ops: exact value, idempotent, comments kept', () => {
+    fc.assert(
+      fc.property(
+        fc.array(confLineArb, { maxLength: 6 }),
+        fc.boolean(),
+        styleArb,
+        fc.record({ flow: fc.boolean(), crlf: fc.boolean(), indent: fc.constantFrom(2, 4) }),
+        fc.array(confOpArb, { minLength: 1, maxLength: 3 }),
+        (confLines, finalNewline, type, layout, ops) => {
+          const value = confLines.join('\n') + (finalNewline && confLines.length ? '\n' : '');
+          const doc = new YAML.Document({ kind: 'ConfigMap', data: { 'redis.conf': value, other: 'x' } });
+          YAML.visit(doc, {
+            Scalar(_, n) {
+              if (n.value === value) n.type = type;
+            },
+            Map(_, m) {
+              if (layout.flow && m !== doc.contents) m.flow = true;
+            },
+          });
+          let text = '# the config\n' + doc.toString({ indent: layout.indent, lineWidth: 0 });
+          if (layout.crlf) text = text.replace(/\n/g, '\r\n');
+          expect(YAML.parse(text).data['redis.conf']).toBe(value);
+          const yamlOps = ops.map((o) => conf(['data', 'redis.conf'], o.directive, o.args));
+          let expected = value;
+          for (const o of ops) expected = confText(expected, o.directive, o.args);
+          const out = apply(text, yamlOps, 'cm.yaml');
+          const parsed = YAML.parse(out);
+          expect(parsed.data['redis.conf']).toBe(expected);
+          expect(parsed.data.other).toBe('x');
+          for (const c of commentLines(text)) expect(commentLines(out)).toContain(c);
+          if (layout.crlf) expect(out.replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
+          // the other lines of the file stay as they were
+          const outLines = out.split(/\r?\n/);
+          for (const l of text.split(/\r?\n/)) if (!/redis\.conf|^\s+\S/.test(l) || /other/.test(l)) expect(outLines).toContain(l);
+        },
+      ),
+      { numRuns: Number(process.env.REDIS_LINT_FC_RUNS ?? 1500) },
     );
   }, 600_000);
 });

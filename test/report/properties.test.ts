@@ -1,13 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { escapeData, escapeProperty, formatGithub } from '../../src/report/github.js';
 import { formatJunit } from '../../src/report/junit.js';
 import { utf8Column } from '../../src/report/rdjson.js';
 import { formatSarif } from '../../src/report/sarif.js';
 import type { Finding, Severity } from '../../src/types.js';
-import { parseXml, projectRoot, runMultitool, sarifSchemaErrors, syntheticInput, tempDir } from './helpers.js';
+import { parseXml, projectRoot, runMultitool, sarifSchemaErrors, syntheticInput, removeTempDirs, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 /** Any UTF-16 string, lone surrogates and control characters included. */
 const anyText = fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)), maxLength: 40 });

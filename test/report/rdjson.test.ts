@@ -1,10 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { formatRdjson, utf8Column } from '../../src/report/rdjson.js';
 import type { FileEdit } from '../../src/report/types.js';
 import type { Finding } from '../../src/types.js';
-import { edit, finding, lint, reportInput, syntheticInput, tempDir } from './helpers.js';
+import { edit, finding, lint, reportInput, syntheticInput, removeTempDirs, tempDir } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 

@@ -1,13 +1,15 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lintDocuments } from '../../src/engine.js';
 import { parseText } from '../../src/load/documents.js';
 import { findingFingerprint, firstSentence, formatSarif, HOMEPAGE, pascalCase, sarifArtifactLocation, sarifRegion } from '../../src/report/sarif.js';
 import type { FileEdit, ReportInput } from '../../src/report/types.js';
 import type { Finding } from '../../src/types.js';
-import { defaultPolicy, edit, finding, lint, projectRoot, reportInput, runMultitool, sarifSchemaErrors, syntheticInput, tempDir, type MultitoolResult } from './helpers.js';
+import { defaultPolicy, edit, finding, lint, projectRoot, reportInput, runMultitool, sarifSchemaErrors, syntheticInput, removeTempDirs, tempDir, type MultitoolResult } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Log = any;
