@@ -3,7 +3,7 @@
  * config file (.redis-lint.yaml found upward, rule shorthand, failLevel, maxWarnings), through
  * lintPaths and the CLI, on real files in a temporary directory.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -214,5 +214,25 @@ describe('CLI: config discovery, --config, --no-config, failLevel, maxWarnings',
     const r = await run(['values.yaml'], d);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/\.redis-lint\.yaml:3:3: invalid config: rules\.appendfsync-policy must be one of error, warning, info, off/);
+  });
+});
+
+describe('the README', () => {
+  it("the .redis-lint.yaml example loads, and its suppression example suppresses", async () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('### Configuration: .redis-lint.yaml'));
+    const config = /```yaml\n([\s\S]*?)```/.exec(section)![1];
+    const d = dir();
+    const f = path.join(d, '.redis-lint.yaml');
+    writeFileSync(f, config);
+    const p = loadPolicy(f);
+    expect(p).toMatchObject({ failLevel: 'warning', maxWarnings: 20 });
+    expect(p.rules['replicas-failover'].severity).toBe('off');
+    expect(p.exemptions).toHaveLength(1);
+    expect(p.workloads?.[0]).toMatchObject({ kind: 'HelmRelease', name: 'redis' });
+    const suppress = /```yaml\n([\s\S]*?)```/.exec(readme.slice(readme.indexOf('### Suppressing a finding')))![1];
+    const { result } = await lintText(`architecture: standalone\ncommonConfiguration: |-\n  appendonly yes\n${suppress}`);
+    expect(ids(result)).not.toContain('aof-rewrite-unreachable');
+    expect(ids(result)).not.toContain('unused-suppression');
   });
 });
