@@ -132,3 +132,51 @@ describe('input handling', () => {
     expect(r.stdout.trim().split('\n').length).toBeGreaterThanOrEqual(19);
   });
 });
+
+describe('several --format/--output pairs', () => {
+  it('writes each report to its file and one to stdout, in a single run', () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'redis-lint-out-'));
+    const sarif = path.join(d, 'out.sarif');
+    const junit = path.join(d, 'out.xml');
+    const r = run(['--format', 'sarif', '--output', sarif, '--format', 'json', '--format', 'junit', '-o', junit, KLAMM]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { findings: JsonFinding[] };
+    expect(report.findings.length).toBeGreaterThan(0);
+    const log = JSON.parse(readFileSync(sarif, 'utf8')) as { version: string; runs: Array<{ results: unknown[] }> };
+    expect(log.version).toBe('2.1.0');
+    expect(log.runs[0].results.length).toBe(report.findings.length);
+    expect(readFileSync(junit, 'utf8')).toMatch(/^<\?xml[\s\S]*<testsuites[\s\S]*aof-rewrite-unreachable/);
+  });
+
+  it.each([
+    [['--output', 'x.sarif', '--format', 'sarif'], /--output x\.sarif comes before any --format/],
+    [['--format', 'json', '--format', 'stylish'], /only one --format can go to standard output/],
+    [['--format', 'sarif', '-o', 'a', '-o', 'b'], /--format sarif has two --output files/],
+    [['--format', 'xml'], /--format must be one of stylish, json, sarif, github, junit, rdjson, codequality, not "xml"/],
+    [['--fix', '--fix-dry-run'], /--fix and --fix-dry-run exclude each other/],
+  ])('%j is a usage error (exit 2)', (args, message) => {
+    const r = run([...args, KLAMM]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('an output file that cannot be written is exit 2 with its name', () => {
+    const r = run(['--format', 'sarif', '--output', '/nonexistent-dir/out.sarif', KLAMM]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/cannot write \/nonexistent-dir\/out\.sarif: ENOENT/);
+  });
+});
+
+describe('config exemptions on the command line', () => {
+  it('an expired exemption no longer applies and says so on stderr', () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'redis-lint-exempt-'));
+    const cfg = path.join(d, 'config.yaml');
+    const entry = (expires: string) => `exemptions:\n  - {kind: HelmRelease, namespace: klamm-prod, name: redis, rules: [aof-rewrite-unreachable], reason: "migrating", expires: "${expires}"}\n`;
+    writeFileSync(cfg, entry('2099-01-01'));
+    expect(json(['--config', cfg, KLAMM]).report.findings.map((f) => f.ruleId)).not.toContain('aof-rewrite-unreachable');
+    writeFileSync(cfg, entry('2020-01-01'));
+    const r = json(['--config', cfg, KLAMM]);
+    expect(r.report.findings.map((f) => f.ruleId)).toContain('aof-rewrite-unreachable');
+    expect(r.stderr).toMatch(/exemption for HelmRelease\/klamm-prod\/redis \(aof-rewrite-unreachable\) expired on 2020-01-01: it no longer applies/);
+  });
+});
