@@ -99,7 +99,7 @@ type Holder = { kind: 'doc'; doc: Document.Parsed } | { kind: 'pair'; map: YAMLM
 /** Where a path leads: an existing value (or null/empty, then `rest` is still to be created under it), or a map that lacks path[at]. */
 type Located = { kind: 'value'; holder: Holder; node: Node | null; rest: Path } | { kind: 'missing'; at: number; map: YAMLMap };
 
-const PARSE_OPTIONS = { uniqueKeys: true, strict: true } as const;
+const PARSE_OPTIONS = { uniqueKeys: true, strict: true, keepSourceTokens: true } as const;
 
 // ---------------------------------------------------------------------------------------------
 // entry point
@@ -637,6 +637,24 @@ function planConf(src: Src, docs: readonly Document.Parsed[], op: Extract<YamlEd
   return setValue(src, holder, node, next, doc);
 }
 
+/**
+ * Column of a block scalar's content: its indentation indicator (`|2`) added to the parent's
+ * indentation, else the indentation of its content lines (the first one sets it).
+ */
+function blockContentIndent(src: Src, node: Scalar, fallback: number): number {
+  const [r0, r1] = node.range!;
+  const header = /^[|>][-+0-9]*/.exec(src.text.slice(r0, r1))?.[0] ?? '';
+  const digit = /[1-9]/.exec(header);
+  if (digit) {
+    const parent = (node.srcToken as { indent?: unknown } | undefined)?.indent;
+    if (typeof parent !== 'number') throw new YamlEditError('block scalar with an indentation indicator');
+    return parent + Number(digit[0]);
+  }
+  const body = src.text.slice(r0, r1).split('\n').slice(1);
+  const indents = body.filter((l) => l.trim() !== '').map((l) => l.length - l.replace(/^ +/, '').length);
+  return indents.length ? Math.min(...indents) : fallback;
+}
+
 /** The directive's line in a block scalar rewritten, or a line added after its last content line. */
 function confInBlock(src: Src, node: Scalar, directive: string, line: string): Splice[] {
   const text = src.text;
@@ -645,7 +663,8 @@ function confInBlock(src: Src, node: Scalar, directive: string, line: string): S
   if (headerNl < 0 || headerNl >= r1) throw new YamlEditError('block scalar without content lines');
   let target: { start: number; end: number } | undefined;
   let lastContent = -1;
-  let minIndent = Infinity;
+  let lastMoreIndented = false;
+  const indent = blockContentIndent(src, node, 0);
   for (let s = headerNl + 1; s < r1; ) {
     const nl = text.indexOf('\n', s);
     const next = nl < 0 || nl >= r1 ? r1 : nl + 1;
@@ -656,15 +675,16 @@ function confInBlock(src: Src, node: Scalar, directive: string, line: string): S
     if (t) {
       const lead = l.length - l.trimStart().length;
       lastContent = e;
-      minIndent = Math.min(minIndent, l.length - l.replace(/^ +/, '').length);
+      lastMoreIndented = /^[ \t]/.test(l.slice(indent));
       if (isDirectiveLine(t, directive)) target = { start: s + lead, end: e };
     }
     s = next;
   }
   if (target) return [{ start: target.start, end: target.end, text: line }];
   if (lastContent < 0) throw new YamlEditError('block scalar without content lines');
-  const pad = ' '.repeat(minIndent);
-  const folded = node.type === Scalar.BLOCK_FOLDED;
+  const pad = ' '.repeat(indent);
+  // a folded scalar joins two adjacent normal lines: a blank line keeps the new one apart (not needed after a more-indented line)
+  const folded = node.type === Scalar.BLOCK_FOLDED && !lastMoreIndented;
   return [insertAfterLine(src, lastContent, folded ? ['', pad + line] : [pad + line])];
 }
 
@@ -786,10 +806,7 @@ function replaceScalar(src: Src, node: Scalar, value: unknown, childIndent: numb
   if (block) {
     // the header indicator (`|-`, `>2`...) and the content lines are replaced; a comment after the header stays
     const text = src.text;
-    const body = text.slice(r0, r1).split('\n').slice(1);
-    const indents = body.filter((l) => l.trim() !== '').map((l) => l.length - l.replace(/^ +/, '').length);
-    const indent = indents.length ? Math.min(...indents) : childIndent;
-    const p = scalarPieces(value, node.type, false, indent);
+    const p = scalarPieces(value, node.type, false, Math.max(blockContentIndent(src, node, childIndent), 1));
     let hdrEnd = r0;
     while (hdrEnd < r1 && /[|>+\-0-9]/.test(text[hdrEnd])) hdrEnd++;
     let lineEnd = text.indexOf('\n', r0);

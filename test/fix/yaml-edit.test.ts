@@ -249,6 +249,12 @@ const cases: Case[] = [
     expected: 'c: |+\n  appendonly yes\n  appendfsync everysec\n\n\nd: 1\n',
   },
   {
+    name: 'redis.conf: a block with an indentation indicator keeps its content column',
+    input: lines('data:', '  redis.conf: |2', '      # indented comment', '    appendonly yes', 'x: 1'),
+    ops: [conf(['data', 'redis.conf'], 'appendfsync', ['everysec'])],
+    expected: lines('data:', '  redis.conf: |2', '      # indented comment', '    appendonly yes', '    appendfsync everysec', 'x: 1'),
+  },
+  {
     name: 'redis.conf: folded block scalar gets a blank line before the appended line',
     input: lines('c: >', '  appendonly yes', '', '  appendfsync no', 'd: 1'),
     ops: [conf(['c'], 'appendfsync', ['everysec']), conf(['c'], 'save', [''])],
@@ -547,7 +553,8 @@ describe('applyYamlEdits: redis.conf property', () => {
           });
           let text = '# the config\n' + doc.toString({ indent: layout.indent, lineWidth: 0 });
           if (layout.crlf) text = text.replace(/\n/g, '\r\n');
-          expect(YAML.parse(text).data['redis.conf']).toBe(value);
+          // yaml's own stringify does not always round-trip a leading-space value with indent 4: such inputs are skipped
+          fc.pre(YAML.parse(text).data['redis.conf'] === value);
           const yamlOps = ops.map((o) => conf(['data', 'redis.conf'], o.directive, o.args));
           let expected = value;
           for (const o of ops) expected = confText(expected, o.directive, o.args);
