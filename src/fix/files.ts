@@ -64,15 +64,20 @@ class FileDocs {
       const lc = new LineCounter();
       const parsed = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: true });
       if (Array.isArray(parsed) && parsed.every((d) => d.errors.length === 0)) {
-        const docs = parsed.map((d, index) => ({
-          file,
-          index,
-          json: d.toJS({ maxAliasCount: 100 }) as unknown,
-          contents: (d.contents as Node | null) ?? null,
-          firstLine: lc.linePos(d.range[0]).line,
-          lastLine: lc.linePos(Math.max(d.range[0], d.range[2] - 1)).line,
-        }));
-        entry = { docs, lineStarts: lc.lineStarts };
+        try {
+          const docs = parsed.map((d, index) => ({
+            file,
+            index,
+            json: d.toJS({ maxAliasCount: 100 }) as unknown,
+            contents: (d.contents as Node | null) ?? null,
+            firstLine: lc.linePos(d.range[0]).line,
+            lastLine: lc.linePos(Math.max(d.range[0], d.range[2] - 1)).line,
+          }));
+          entry = { docs, lineStarts: lc.lineStarts };
+        } catch {
+          // toJS refuses what it cannot expand safely (alias bombs): such a file is not edited
+          entry = null;
+        }
       }
     }
     this.cache.set(file, entry);
