@@ -11,6 +11,7 @@ const USAGE = `Usage: redis-lint [lint] [options] <path...>
        redis-lint project [options] <path...>
        redis-lint calibrate --url redis://host:port [--seconds 60]
        redis-lint serve --tls-cert-file FILE --tls-private-key-file FILE [--port 8443] [--config FILE]
+       redis-lint audit [-n NAMESPACE | -A] [--kubeconfig FILE] [--context NAME] [--format F [-o FILE]]...
        redis-lint rules
 
 Lint Redis deployments on Kubernetes: Bitnami redis values, Flux HelmReleases,
@@ -23,6 +24,8 @@ Paths are files, directories (recursive: .yaml .yml .json) or - for stdin.
   calibrate  read a live Redis for a while and print its workload annotations
   serve      run the Kubernetes admission webhook (validate, mutate) over HTTPS;
              redis-lint serve --help lists its options
+  audit      lint what runs in a cluster (read-only; never Secrets); also
+             --format policyreport; redis-lint audit --help lists its options
   rules      list the rules, their severities, fixes and docs
 
 Options:
@@ -70,6 +73,11 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   if (argv[0] === 'serve') {
     const { runServe } = await import('./serve.js');
     return runServe(argv.slice(1), out, err);
+  }
+  // audit too: it loads @kubernetes/client-node only now
+  if (argv[0] === 'audit') {
+    const { runAudit } = await import('./audit.js');
+    return runAudit(argv.slice(1), out, err);
   }
   let parsed;
   try {

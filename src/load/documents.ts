@@ -1,6 +1,7 @@
+import { isUtf8 } from 'node:buffer';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import YAML, { LineCounter, isScalar, type Document, type Scalar } from 'yaml';
+import YAML, { LineCounter, isScalar, type Alias, type Document, type Scalar } from 'yaml';
 import { InputError, type SourcePosition } from '../types.js';
 
 /**
@@ -35,6 +36,14 @@ export interface LoadResult {
   /** each file's text as read (a BOM kept), by the name in `files`: inline suppressions and --fix read it */
   texts: Map<string, string>;
 }
+
+/**
+ * Most alias expansions a document may make (yaml's `maxAliasCount`: uses of an anchor times the
+ * aliases inside it). A "billion laughs" document passes it within a few levels and is refused
+ * as invalid YAML; the library's default (100) would refuse legitimate files that use one
+ * anchor a few hundred times.
+ */
+export const MAX_ALIAS_COUNT = 10_000;
 
 /** yaml parse options: YAML 1.2 core schema, unique keys (Helm and kubectl reject duplicates), errors with line and column. */
 const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: true, strict: true } as const;
@@ -78,17 +87,55 @@ export function parseText(text: string, file: string): { documents: LoadedDocume
     return { documents, errors };
   }
   if (!Array.isArray(parsed)) parsed = [parsed];
+  const mayHaveAlias = source.includes('*');
   parsed.forEach((doc, index) => {
     const err = doc.errors[0];
     if (err) {
       const at = err.linePos?.[0] ?? { line: 1, col: 1 };
-      const firstLine = err.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
+      let firstLine = err.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
+      // yaml turns a stack overflow on very deep nesting into a document error with the
+      // RangeError's text: say what it means (test/hardening, 10,000-level nesting)
+      if (/call stack/i.test(firstLine)) firstLine = 'nested too deeply to read (hundreds of levels of maps or sequences overflow the parser)';
       errors.push(new InputError(`invalid YAML: ${firstLine}`, filePos(file, at.line, at.col)));
+      return;
+    }
+    // one scan of the text per file, not per document (per document it was quadratic on a 50 MB file of 29k documents)
+    const bomb = mayHaveAlias ? aliasProblem(doc, lineCounter) : undefined;
+    if (bomb) {
+      errors.push(new InputError(`invalid YAML: ${bomb.message}`, filePos(file, bomb.line, bomb.col)));
       return;
     }
     documents.push({ file, index, doc, ctx });
   });
   return { documents, errors };
+}
+
+/**
+ * Refuse a document whose aliases expand too much (a "billion laughs" alias bomb), or that is
+ * too deep to convert, before any source reads it: VNode.value() converts subtrees with the
+ * same limit and would throw mid-run. Only documents with an alias pay for the conversion
+ * (callers skip texts without a `*`).
+ * @returns the problem and the line/column of the first alias (or of the document), else undefined
+ */
+function aliasProblem(doc: Document.Parsed, lineCounter: LineCounter): { message: string; line: number; col: number } | undefined {
+  let first: Alias | undefined;
+  YAML.visit(doc, {
+    Alias(_k, node) {
+      first = node;
+      return YAML.visit.BREAK;
+    },
+  });
+  if (!first) return undefined;
+  const pos = lineCounter.linePos((first as Alias).range?.[0] ?? 0);
+  try {
+    doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    return undefined;
+  } catch (e) {
+    const msg = (e as Error).message ?? String(e);
+    if (/resource exhaustion/i.test(msg)) return { message: `aliases expand more than ${MAX_ALIAS_COUNT} times (an alias bomb): refused`, line: pos.line, col: pos.col };
+    if (/call stack/i.test(msg)) return { message: 'nested too deeply to read (hundreds of levels of maps or sequences overflow the parser)', line: pos.line, col: pos.col };
+    return { message: msg.split('\n')[0], line: pos.line, col: pos.col };
+  }
 }
 
 /** A one-character position at line/col of file (for errors with no node). */
@@ -123,8 +170,9 @@ export async function loadPaths(paths: string[], readStdin: () => Promise<string
   const add = (text: string, file: string) => {
     result.texts.set(file, text);
     const r = parseText(text, file);
-    result.documents.push(...r.documents);
-    result.errors.push(...r.errors);
+    // a loop, not push(...items): a 50 MB redis.conf has more lines than a call has room for arguments (RangeError, test/hardening)
+    for (const e of r.documents) result.documents.push(e);
+    for (const e of r.errors) result.errors.push(e);
     result.files.push(file);
   };
   for (const p of paths) {
@@ -151,13 +199,34 @@ export async function loadPaths(paths: string[], readStdin: () => Promise<string
         continue;
       }
       if (buf.includes(0)) {
-        result.errors.push(new InputError(`${f} is a binary file, not YAML`, filePos(f, 1, 1)));
+        const utf16 = (buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff);
+        result.errors.push(new InputError(utf16 ? `${f} is UTF-16 encoded: save it as UTF-8` : `${f} is a binary file, not YAML`, filePos(f, 1, 1)));
+        continue;
+      }
+      // Invalid UTF-8 was read as U+FFFD and linted silently; kubectl and Helm (go-yaml) refuse
+      // such a file, so say where the first bad byte is (test/hardening)
+      if (!isUtf8(buf)) {
+        const bad = firstInvalidUtf8(buf);
+        result.errors.push(new InputError(`${f} is not valid UTF-8 (byte 0x${buf[bad.offset].toString(16).padStart(2, '0')} at line ${bad.line}, column ${bad.col})`, filePos(f, bad.line, bad.col)));
         continue;
       }
       add(buf.toString('utf8'), f);
     }
   }
   return result;
+}
+
+/** Offset, line and column (in characters of the valid prefix) of the first byte that is not valid UTF-8. */
+function firstInvalidUtf8(buf: Buffer): { offset: number; line: number; col: number } {
+  let i = 0;
+  while (i < buf.length) {
+    const b = buf[i];
+    const n = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (!n || i + n > buf.length || !isUtf8(buf.subarray(i, i + n))) break;
+    i += n;
+  }
+  const lines = buf.subarray(0, i).toString('utf8').split('\n');
+  return { offset: Math.min(i, buf.length - 1), line: lines.length, col: lines[lines.length - 1].length + 1 };
 }
 
 async function readAllStdin(): Promise<string> {

@@ -1,6 +1,6 @@
 import { Scalar, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
 import type { Origin, SourcePosition } from '../types.js';
-import type { DocContext } from './documents.js';
+import { MAX_ALIAS_COUNT, type DocContext } from './documents.js';
 
 export type PathKey = string | number;
 
@@ -93,7 +93,10 @@ export class YamlVNode implements VNode {
   value(): unknown {
     if (!this.exists || this.node === undefined) return undefined;
     if (isScalar(this.node)) return this.node.value;
-    return this.node.toJSON(this.doc, { maxAliasCount: 100 } as never);
+    // toJS, not toJSON: toJSON(doc, ctx) needs a full context (anchors map) and threw on any
+    // anchor in the subtree ("Cannot read properties of undefined (reading 'set')", found by
+    // test/hardening). parseText already refused documents whose aliases expand too much.
+    return this.node.toJS(this.doc, { maxAliasCount: MAX_ALIAS_COUNT });
   }
 
   keys(): string[] {

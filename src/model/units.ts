@@ -41,6 +41,8 @@ const QUANTITY_RE = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGT
 export function parseQuantity(input: string | number): number {
   if (typeof input === 'number') {
     if (!Number.isFinite(input)) throw new UnitError(`not a quantity: ${input}`);
+    // YAML reads `1e30` as a number: the same bound as for the text form (it returned 1e30 bytes)
+    if (!Number.isSafeInteger(Math.ceil(input))) throw new UnitError(`quantity too large: ${input}`);
     return Math.ceil(input);
   }
   const s = String(input).trim();

@@ -2,6 +2,7 @@ import { formatCodeQuality } from './codequality.js';
 import { formatGithub } from './github.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
+import { formatPolicyReport } from './policyreport.js';
 import { formatRdjson } from './rdjson.js';
 import { formatSarif } from './sarif.js';
 import { formatStylish } from './stylish.js';
@@ -11,7 +12,7 @@ export { githubStepSummary } from './github.js';
 export type { FileEdit, ReportInput } from './types.js';
 
 /** Names accepted by `--format` for lint reports. */
-export type ReportFormat = 'stylish' | 'json' | 'sarif' | 'github' | 'junit' | 'rdjson' | 'codequality';
+export type ReportFormat = 'stylish' | 'json' | 'sarif' | 'github' | 'junit' | 'rdjson' | 'codequality' | 'policyreport';
 
 /** Options every format accepts; only stylish uses `color` (ANSI colours). */
 export interface ReportOptions {
@@ -39,7 +40,9 @@ export function formatStylishReport(input: ReportInput, opts: ReportOptions = {}
  *   {@link githubStepSummary} for `$GITHUB_STEP_SUMMARY`;
  * - `junit`: JUnit XML, one suite per object and one case per rule ({@link formatJunit});
  * - `rdjson`: reviewdog's rdjson ({@link formatRdjson});
- * - `codequality`: GitLab Code Quality JSON ({@link formatCodeQuality}).
+ * - `codequality`: GitLab Code Quality JSON ({@link formatCodeQuality});
+ * - `policyreport`: wgpolicyk8s.io/v1alpha2 PolicyReports, one per namespace, for `kubectl apply -f -`
+ *   ({@link formatPolicyReport}); `redis-lint audit` offers it (`redis-lint lint` does not list it).
  */
 export const REPORT_FORMATS: Record<ReportFormat, ReportFormatter> = {
   stylish: formatStylishReport,
@@ -49,6 +52,7 @@ export const REPORT_FORMATS: Record<ReportFormat, ReportFormatter> = {
   junit: (input) => formatJunit(input),
   rdjson: (input) => formatRdjson(input),
   codequality: (input) => formatCodeQuality(input),
+  policyreport: (input) => formatPolicyReport(input),
 };
 
 /** Whether a string names a report format (for `--format` validation). */

@@ -3,6 +3,7 @@ import { aofDiskHeadroom, aofRewriteUnreachable, persistenceEphemeral } from './
 import { forkMemoryHeadroom, maxmemoryUnset, memoryLimitMissing } from './memory.js';
 import { dataVolumeFsGroup, livenessKillsLoading, shutdownGraceTooShort } from './pod.js';
 import type { Rule } from './rule.js';
+import { volumeNotExpandable } from './storage.js';
 import { replicasFailover } from './topology.js';
 
 /** Every deployment rule, in report order. Source-level ids (unresolved-values, values-key-ignored, invalid-yaml) come from src/sources and src/load. */
@@ -19,6 +20,7 @@ export const RULES: readonly Rule[] = [
   aofLoadTruncatedOff,
   livenessKillsLoading,
   shutdownGraceTooShort,
+  volumeNotExpandable,
 ];
 
 /** Ids reported by the sources, the loader and the inline suppressions (src/policy/suppressions.ts) rather than by a Rule. */

@@ -608,7 +608,9 @@ export function effectiveResources(role: unknown, chart: number | string | undef
 function quantityBytes(q: unknown): number | null {
   if (typeof q !== 'number' && typeof q !== 'string') return null;
   try {
-    return parseQuantity(q);
+    // a negative limit is not a limit (the API server refuses it); it reached the model, which refused the whole deployment
+    const n = parseQuantity(q);
+    return n >= 0 ? n : null;
   } catch {
     return null;
   }

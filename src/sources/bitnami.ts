@@ -1,7 +1,7 @@
 import { embeddedContext, isStringScalar, type DocContext } from '../load/documents.js';
 import { LayeredVNode, ObjectVNode, YamlVNode, asBool, asNumber, asString, at, type VNode } from '../load/vnode.js';
 import type { ConfigDirective, DataVolume, ObjectRef, Origin, RedisConfig, RedisDeployment, RedisRole, Setting, SourcePosition, WorkloadInput } from '../types.js';
-import { findingObject, probeTiming, quantityValue, type SourceFinding, type SourceResult } from './common.js';
+import { findingObject, probeTiming, quantityNotice, quantityValue, type SourceFinding, type SourceResult } from './common.js';
 import { applyDirectives, parseRedisConf, parseServerArgs } from './redis-conf.js';
 import { parseRedisMemory } from '../model/units.js';
 import { versionFromTag } from './workload.js';
@@ -152,6 +152,14 @@ function roleDeployment(
 ): RedisDeployment {
   const r = values.get(spec.key);
   const configAnchor = anchorOf(r.get('configuration'));
+  // quantities that are no quantity, negative or without a unit: say so at the value (common.ts quantityNotice)
+  for (const [node, what] of [
+    [r.get('persistence').get('size'), 'persistence.size'],
+    [r.get('resources').get('limits').get('memory'), 'resources.limits.memory'],
+  ] as const) {
+    const n = quantityNotice(node, `${spec.key}.${what}`);
+    if (n) findings.push({ ruleId: 'unresolved-values', message: n.message, pos: n.pos, object: findingObject(input.object), role: spec.role });
+  }
   return {
     object: input.object,
     role: spec.role,

@@ -118,6 +118,36 @@ export function quantityValue(v: unknown): number | undefined {
   }
 }
 
+/**
+ * What is wrong with a quantity a user wrote (a memory limit, a volume size), for an
+ * `unresolved-values` notice at the value; undefined when it is fine, unset or a default.
+ * Before this (test/hardening), such values were dropped silently: `-1Gi` made the model refuse
+ * the whole deployment with an internal message, `99999999999999999999Ei` became "no memory
+ * limit", and `size: 8` (no unit: 8 bytes) was taken at face value.
+ * @param what words for the value, e.g. "memory limit", "persistence size"
+ */
+export function quantityNotice(node: VNode, what: string): { message: string; pos: SourcePosition } | undefined {
+  const origin = node.origin();
+  if (!node.exists || origin.kind !== 'file') return undefined;
+  const v = node.value();
+  const s = typeof v === 'number' ? v : asString(v);
+  const shown = typeof v === 'string' ? `"${v.length > 40 ? v.slice(0, 37) + '...' : v}"` : (JSON.stringify(v) ?? String(v)).slice(0, 40);
+  const notice = (message: string) => ({ message, pos: origin.pos });
+  if (s === undefined) return notice(`${what} ${shown} is not a quantity (expected e.g. 512Mi, 8Gi): ignored, as if unset`);
+  let n: number;
+  try {
+    n = parseQuantity(s);
+  } catch (e) {
+    if (!(e instanceof UnitError)) throw e;
+    return notice(`${what} ${shown} is not a usable Kubernetes quantity (${e.message}): ignored, as if unset`);
+  }
+  if (n < 0) return notice(`${what} ${shown} is negative: the API server refuses it; ignored, as if unset`);
+  if (n > 0 && n < 1024 && /^\d+(\.\d+)?$/.test(String(s).trim())) {
+    return notice(`${what} ${String(s).trim()} has no unit, so it is ${n} byte(s): did you mean ${String(s).trim()}Gi or ${String(s).trim()}Mi?`);
+  }
+  return undefined;
+}
+
 /** Annotation keys that carry workload facts (flags win over them, config entries lose to them: see {@link resolveWorkload}). */
 export const WORKLOAD_ANNOTATIONS = {
   datasetBytes: 'redis-lint.io/dataset-size',

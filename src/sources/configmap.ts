@@ -134,9 +134,11 @@ export function expandIncludes(
       continue;
     }
     const inner = expandIncludes(found.directives, resolve, depth + 1);
-    out.push(...inner.directives);
-    problems.push(...found.problems, ...inner.problems);
-    unresolved.push(...inner.unresolved);
+    // a loop, not push(...items): a 50 MB redis.conf has more lines than a call has room for arguments (RangeError, test/hardening)
+    for (const e of inner.directives) out.push(e);
+    for (const e of found.problems) problems.push(e);
+    for (const e of inner.problems) problems.push(e);
+    for (const e of inner.unresolved) unresolved.push(e);
   }
   return { directives: out, problems, unresolved };
 }
@@ -181,10 +183,11 @@ export function configMapDeployments(doc: LoadedDocument, run: RunContext, refer
         const inc = sameMap(p);
         return inc === undefined ? undefined : redisConfOf(entry, inc);
       });
-      directives.push(...expanded.directives);
-      problems.push(...parsed.problems, ...expanded.problems);
+      for (const e of expanded.directives) directives.push(e);
+      for (const e of parsed.problems) problems.push(e);
+      for (const e of expanded.problems) problems.push(e);
     }
-    result.findings.push(...confProblemFindings(problems, findingObject(object)));
+    for (const e of confProblemFindings(problems, findingObject(object))) result.findings.push(e);
     const keyPos = entry.data.child(key).pos();
     const unknown = (k: string): Origin => ({ kind: 'absent', key: k, anchor: keyPos });
     result.deployments.push({

@@ -62,8 +62,9 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
   });
   const out: CollectResult = { deployments: [], findings: [] };
   const add = (r: { deployments: RedisDeployment[]; findings: SourceFinding[] }) => {
-    out.deployments.push(...r.deployments);
-    out.findings.push(...r.findings);
+    // a loop, not push(...items): a 50 MB redis.conf has more lines than a call has room for arguments (RangeError, test/hardening)
+    for (const e of r.deployments) out.deployments.push(e);
+    for (const e of r.findings) out.findings.push(e);
   };
   const workloads = documents.filter((_, i) => kinds[i] === 'workload');
   documents.forEach((d, i) => {

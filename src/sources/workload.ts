@@ -7,6 +7,7 @@ import {
   findingObject,
   objectRefOf,
   probeTiming,
+  quantityNotice,
   quantityValue,
   rootOf,
   settingOf,
@@ -504,8 +505,9 @@ function containerConfig(pod: PodCtx, container: YamlVNode, image: ImageRef | un
   const addFile = (path: string, at: Origin) => {
     const f = readConfFile(pod, container, path, at);
     if (f) {
-      layers.push(...f.directives);
-      problems.push(...f.problems);
+      // a loop, not push(...items): a 50 MB redis.conf has more lines than a call has room for arguments (RangeError, test/hardening)
+      for (const e of f.directives) layers.push(e);
+      for (const e of f.problems) problems.push(e);
     }
   };
   if (flags.configFile) addFile(flags.configFile.path, flags.configFile.origin);
@@ -526,8 +528,8 @@ function containerConfig(pod: PodCtx, container: YamlVNode, image: ImageRef | un
     layers.push(...bitnamiEnvDirectives(container));
   }
   const expanded = expandIncludes([...layers, ...flags.directives], (p, include) => readConfFile(pod, container, p, include.origin));
-  problems.push(...expanded.problems);
-  pod.findings.push(...confProblemFindings(problems, findingObject(pod.ref)));
+  for (const e of expanded.problems) problems.push(e);
+  for (const e of confProblemFindings(problems, findingObject(pod.ref))) pod.findings.push(e);
   return applyDirectives(new Map(), expanded.directives);
 }
 
@@ -552,7 +554,7 @@ function bitnamiEnvDirectives(container: YamlVNode): ConfigDirective[] {
   const extra = env.get('REDIS_EXTRA_FLAGS');
   if (extra) {
     const words = shellWords(asString(extra.value()) ?? '').filter((w) => !w.op);
-    out.push(...parseServerArgs(words.map((w) => ({ text: w.text, origin: extra.origin() }))).directives);
+    for (const e of parseServerArgs(words.map((w) => ({ text: w.text, origin: extra.origin() }))).directives) out.push(e);
   }
   return out;
 }
@@ -761,6 +763,9 @@ export function workloadDeployments(doc: LoadedDocument, run: RunContext, pvcs: 
     const version = c.image ? versionFromImage(c.image) : null;
     const resources = container.child('resources');
     const anchorNode = c.launch.flagsNode ?? pod.usedKeys[0];
+    // a memory limit that is no quantity, negative or without a unit: say so (common.ts quantityNotice)
+    const limitNotice = quantityNotice(resources.child('limits').child('memory'), 'memory limit');
+    if (limitNotice) result.findings.push({ ruleId: 'unresolved-values', message: limitNotice.message, pos: limitNotice.pos, object: findingObject(ref), role });
     result.deployments.push({
       object: ref,
       role,

@@ -1,4 +1,6 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DecisionCache, admit, type AdmissionOptions, type ReviewInfo, type WebhookPath } from './admission.js';
 import { createMetrics, recordReview, type WebhookMetrics } from './metrics.js';
@@ -14,7 +16,8 @@ import { CertificateWatcher, readCertificatePair, type CertificatePair } from '.
  *
  * Bad requests get a JSON `{error, message}`: 413 for a body over 3 MiB (fastify's bodyLimit),
  * 400 for malformed JSON, an empty body or anything that is not an AdmissionReview v1 with a
- * `request.uid`, 415 for a Content-Type other than JSON. The certificate is reloaded from its
+ * `request.uid`, 415 for a Content-Type other than JSON; a request not fully received within
+ * `requestTimeoutMs` (10 s) gets Node's 408 and its connection is closed. The certificate is reloaded from its
  * files without a restart (`server.setSecureContext`: connections open at the time keep theirs).
  * One JSON log line per review (fastify's pino logger): uid, kind, namespace/name, decision and
  * rule ids, never the object.
@@ -22,6 +25,14 @@ import { CertificateWatcher, readCertificatePair, type CertificatePair } from '.
 
 /** Largest AdmissionReview body accepted, in bytes (3 MiB; the API server's own request limit is 3 MiB as well). */
 export const BODY_LIMIT = 3 * 1024 * 1024;
+
+/**
+ * Default time a client has to send a whole request (headers and body), in ms: 10 s, the API
+ * server's default webhook `timeoutSeconds` (it gives up on the review by then anyway). A client
+ * that trickles its headers or body (slowloris) gets 408 and its connection is closed, instead of
+ * holding it open for ever (fastify's own default is no request timeout).
+ */
+export const REQUEST_TIMEOUT_MS = 10_000;
 
 /** Options of {@link startWebhookServer}. */
 export interface WebhookServerOptions extends Omit<AdmissionOptions, 'cache'> {
@@ -43,6 +54,12 @@ export interface WebhookServerOptions extends Omit<AdmissionOptions, 'cache'> {
   logger?: { level?: string; stream?: NodeJS.WritableStream } | false;
   /** also export prom-client's process metrics (default true) */
   defaultMetrics?: boolean;
+  /**
+   * time a client has to send a whole request, headers and body, in ms (default
+   * {@link REQUEST_TIMEOUT_MS}, 10 s); the headers alone get at most the same. Checked every
+   * second (Node's own check runs every 30 s), so the cut comes within a second of the limit.
+   */
+  requestTimeoutMs?: number;
 }
 
 /** A running webhook server. */
@@ -57,7 +74,8 @@ export interface WebhookServer {
   readonly ready: boolean;
   /**
    * Stop: /readyz turns 503, no new connections, requests in flight are answered, then the
-   * server closes (idle keep-alive connections are closed at once).
+   * server closes. Answers carry `Connection: close`; a keep-alive connection is closed once it
+   * has been idle for 1 s (a review sent on it meanwhile is still answered, not reset).
    */
   close(): Promise<void>;
 }
@@ -74,15 +92,21 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   const metrics = createMetrics(opts.defaultMetrics ?? true);
   metrics.certExpiry.set(pair.notAfter.getTime() / 1000);
   const logger = opts.logger === false ? false : { level: opts.logger?.level ?? 'info', ...(opts.logger?.stream ? { stream: opts.logger.stream } : {}) };
+  const requestTimeout = opts.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
   const app = Fastify({
-    https: { cert: pair.cert, key: pair.key, minVersion: 'TLSv1.2' },
+    // headersTimeout and connectionsCheckingInterval are Node http.Server options: slow clients are cut off
+    https: { cert: pair.cert, key: pair.key, minVersion: 'TLSv1.2', headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout) },
+    requestTimeout,
     bodyLimit: BODY_LIMIT,
     logger,
     // one line per review (logReview) instead of fastify's two per request
     logController: new LogController({ disableRequestLogging: true }),
-    return503OnClosing: true,
+    // Draining, requests arriving on an open keep-alive connection are still reviewed (with
+    // `Connection: close`), not answered 503: the API server would count a 503 as a failed call.
+    return503OnClosing: false,
     forceCloseConnections: 'idle',
   });
+  const connections = trackConnections(app);
   const cacheSize = opts.cacheSize ?? 1000;
   const admission: AdmissionOptions = { ...opts, cache: cacheSize > 0 ? new DecisionCache(cacheSize) : undefined };
   let ready = false;
@@ -197,8 +221,13 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
         ready = false;
         closing = true;
         watcher.stop();
-        // connections that turn idle after their last answer are closed as well, not only those idle now
-        const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+        // Keep-alive connections idle now are not closed at once (Node's server.close() and
+        // fastify would): a client may be writing its next review on one this very moment, and
+        // would get a reset instead of an answer (a dropped review: the API server applies the
+        // webhook's failurePolicy). Each is closed once it has been idle for DRAIN_IDLE_MS; a
+        // review arriving on it before that is answered with `Connection: close`.
+        app.server.closeIdleConnections = () => undefined;
+        const sweep = setInterval(() => connections.closeIdle(DRAIN_IDLE_MS), 100);
         sweep.unref();
         try {
           await app.close();
@@ -207,6 +236,36 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
         }
       })();
       return shutdown;
+    },
+  };
+}
+
+/** On close, how long a keep-alive connection must have been idle before it is closed, in ms. */
+const DRAIN_IDLE_MS = 1000;
+
+/**
+ * The server's TLS connections and since when each is idle (no request in progress), so that a
+ * shutdown closes only those that have stayed idle for a while.
+ */
+function trackConnections(app: FastifyInstance): { closeIdle(ms: number): void } {
+  // idle since (ms), or -1 while a request is in progress
+  const idleSince = new Map<TLSSocket, number>();
+  app.server.on('secureConnection', (socket: TLSSocket) => {
+    idleSince.set(socket, Date.now());
+    socket.once('close', () => idleSince.delete(socket));
+  });
+  app.server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    const socket = req.socket as TLSSocket;
+    if (!idleSince.has(socket)) return;
+    idleSince.set(socket, -1);
+    res.once('close', () => {
+      if (idleSince.has(socket)) idleSince.set(socket, Date.now());
+    });
+  });
+  return {
+    closeIdle(ms) {
+      const now = Date.now();
+      for (const [socket, since] of idleSince) if (since >= 0 && now - since >= ms) socket.destroy();
     },
   };
 }

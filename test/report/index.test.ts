@@ -7,7 +7,7 @@ import { lint, reportInput, syntheticInput } from './helpers.js';
 
 describe('REPORT_FORMATS', () => {
   it('has every format', () => {
-    expect(Object.keys(REPORT_FORMATS).sort()).toEqual(['codequality', 'github', 'json', 'junit', 'rdjson', 'sarif', 'stylish']);
+    expect(Object.keys(REPORT_FORMATS).sort()).toEqual(['codequality', 'github', 'json', 'junit', 'policyreport', 'rdjson', 'sarif', 'stylish']);
     expect(isReportFormat('sarif')).toBe(true);
     expect(isReportFormat('toString')).toBe(false);
     expect(typeof githubStepSummary).toBe('function');

@@ -1,0 +1,267 @@
+/**
+ * Named hostile inputs (issue 6, hardening). Each must end with a clear result or a clear error
+ * (file and line where the input has them, no stack trace) in BOUNDED time and memory: the bound
+ * is in the test's name and asserted by measuring (elapsed ms, heap/RSS growth). Bounds are about
+ * 10x what was measured on a 2-core Xeon (see the report of issue 6), so CI noise does not flake
+ * them but a hang or an exponential blow-up fails. Fixtures are generated into a temp directory.
+ */
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { lintPaths, type LintResult } from '../../src/engine.js';
+import { parseQuantity, parseRedisMemory, parseSize, UnitError } from '../../src/model/units.js';
+import { loadPolicy } from '../../src/policy/policy.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const CLI = path.join(root, 'dist/cli/main.js');
+const MB = 1024 * 1024;
+const policy = loadPolicy();
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'redis-lint-hostile-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Write a fixture into the temp directory. */
+function fixture(name: string, content: string | Buffer): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, content);
+  return file;
+}
+
+/** Lint files in process, measuring wall time and heap / RSS growth (after a GC when exposed). */
+async function measured(files: string[]): Promise<{ result: LintResult; ms: number; heapMB: number; rssMB: number }> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const heap0 = process.memoryUsage().heapUsed;
+  const rss0 = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const result = await lintPaths(files, { policy });
+  const ms = performance.now() - t0;
+  const m = process.memoryUsage();
+  if (process.env.REDIS_LINT_HOSTILE_REPORT) console.log(`${path.basename(files[0])}: ${ms.toFixed(1)} ms, heap +${((m.heapUsed - heap0) / MB).toFixed(1)} MB, rss +${((m.rss - rss0) / MB).toFixed(1)} MB`);
+  return { result, ms, heapMB: Math.max(0, m.heapUsed - heap0) / MB, rssMB: Math.max(0, m.rss - rss0) / MB };
+}
+
+/** Every message is one clear line: no stack trace, no "internal error", no JS type error text. */
+function expectClean(result: LintResult): void {
+  for (const f of result.findings) {
+    expect(f.message).not.toMatch(/\n\s+at |internal error|TypeError|Cannot read properties|undefined \(reading/);
+    expect(f.pos.line).toBeGreaterThanOrEqual(1);
+  }
+}
+
+/** The findings of a rule as `line: message`. */
+const of = (r: LintResult, rule: string) => r.findings.filter((f) => f.ruleId === rule).map((f) => `${f.pos.line}: ${f.message}`);
+
+describe('YAML bombs and depth', () => {
+  it('billion laughs (9 levels of 9 aliases, 9^9 expansions): invalid-yaml at the first alias line, < 2000 ms, < 100 MB heap', async () => {
+    const names = 'abcdefghi';
+    let text = `a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n`;
+    for (let i = 1; i < names.length; i++) text += `${names[i]}: &${names[i]} [${Array(9).fill('*' + names[i - 1]).join(',')}]\n`;
+    const file = fixture('billion-laughs.yaml', text);
+    const m = await measured([file]);
+    expect(of(m.result, 'invalid-yaml')).toEqual([expect.stringMatching(/^2: invalid YAML: aliases expand more than 10000 times \(an alias bomb\): refused$/)]);
+    expect(m.result.findings[0].pos.file).toBe(file);
+    expectClean(m.result);
+    expect(m.ms).toBeLessThan(2000);
+    expect(m.heapMB).toBeLessThan(100);
+  });
+
+  it('anchors and aliases used normally (a shared persistence block) still lint, < 2000 ms', async () => {
+    const file = fixture('aliases.yaml', 'architecture: replication\nmaster:\n  persistence: &p\n    size: 50Mi\nreplica:\n  persistence: *p\n');
+    const m = await measured([file]);
+    expect(m.result.inputErrors).toEqual([]);
+    expect(of(m.result, 'aof-rewrite-unreachable').join('\n')).toMatch(/^4: PVC 50Mi is below/);
+    expectClean(m.result);
+    expect(m.ms).toBeLessThan(2000);
+  });
+
+  for (const [style, text] of [
+    ['flow', 'a: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n'],
+    ['flow maps', 'a: ' + '{k: '.repeat(10_000) + '1' + '}'.repeat(10_000) + '\n'],
+    ['block', Array.from({ length: 10_000 }, (_, i) => ' '.repeat(i) + 'k:').join('\n') + '\n'],
+  ] as const) {
+    it(`10,000-level nesting (${style}): invalid-yaml "nested too deeply" with a line, < 5000 ms, < 300 MB heap`, async () => {
+      const file = fixture(`deep-${style.replace(' ', '-')}.yaml`, text);
+      const m = await measured([file]);
+      const errs = of(m.result, 'invalid-yaml');
+      expect(errs).toHaveLength(1);
+      expect(errs[0]).toMatch(/^\d+: invalid YAML: nested too deeply to read/);
+      expectClean(m.result);
+      expect(m.ms).toBeLessThan(5000);
+      expect(m.heapMB).toBeLessThan(300);
+    });
+  }
+});
+
+describe('encodings and whitespace', () => {
+  it('binary (NUL bytes): "is a binary file, not YAML" at line 1, < 500 ms', async () => {
+    const file = fixture('binary.yaml', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 1, 2, 3, 0xff, 0]));
+    const m = await measured([file]);
+    expect(of(m.result, 'invalid-yaml')).toEqual([`1: ${file} is a binary file, not YAML`]);
+    expect(m.ms).toBeLessThan(500);
+  });
+
+  it('UTF-16 (BOM FF FE): "save it as UTF-8", < 500 ms', async () => {
+    const file = fixture('utf16.yaml', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('a: 1\n', 'utf16le')]));
+    const m = await measured([file]);
+    expect(of(m.result, 'invalid-yaml')).toEqual([`1: ${file} is UTF-16 encoded: save it as UTF-8`]);
+    expect(m.ms).toBeLessThan(500);
+  });
+
+  it('invalid UTF-8 (a lone 0xff on line 3): "not valid UTF-8" with line and column, < 500 ms', async () => {
+    const file = fixture('bad-utf8.yaml', Buffer.concat([Buffer.from('master:\n  persistence:\n    size: 5'), Buffer.from([0xff]), Buffer.from('0Mi\n')]));
+    const m = await measured([file]);
+    expect(of(m.result, 'invalid-yaml')).toEqual([`3: ${file} is not valid UTF-8 (byte 0xff at line 3, column 12)`]);
+    expect(m.result.findings[0].pos.column).toBe(12);
+    expect(m.ms).toBeLessThan(500);
+  });
+
+  const values = 'architecture: standalone\nmaster:\n  persistence:\n    size: 50Mi\n';
+  it('a UTF-8 BOM: ignored, findings at the same lines as without it, < 1000 ms', async () => {
+    const m = await measured([fixture('bom.yaml', '\ufeff' + values)]);
+    expect(m.result.inputErrors).toEqual([]);
+    expect(of(m.result, 'aof-rewrite-unreachable')).toEqual([expect.stringMatching(/^4: PVC 50Mi is below auto-aof-rewrite-min-size/)]);
+    expect(m.result.findings.find((f) => f.ruleId === 'aof-rewrite-unreachable')?.pos.column).toBe(5);
+    expect(m.ms).toBeLessThan(1000);
+  });
+
+  it('CRLF line endings: same findings and lines as LF, < 1000 ms', async () => {
+    const m = await measured([fixture('crlf.yaml', values.replace(/\n/g, '\r\n'))]);
+    expect(m.result.inputErrors).toEqual([]);
+    expect(of(m.result, 'aof-rewrite-unreachable')).toEqual([expect.stringMatching(/^4: PVC 50Mi is below/)]);
+    expect(m.ms).toBeLessThan(1000);
+  });
+
+  it('CRLF inside a redis.conf block: directives still read (appendfsync always found at its line), < 1000 ms', async () => {
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  redis.conf: |\n    appendonly yes\n    appendfsync always\n';
+    const m = await measured([fixture('crlf-conf.yaml', cm.replace(/\n/g, '\r\n'))]);
+    expect(of(m.result, 'appendfsync-policy')).toEqual([expect.stringMatching(/^7: /)]);
+    expect(m.ms).toBeLessThan(1000);
+  });
+
+  it('tabs as indentation: invalid-yaml "Tabs are not allowed as indentation" at line 2, < 500 ms', async () => {
+    const m = await measured([fixture('tabs.yaml', 'master:\n\tpersistence:\n\t\tsize: 50Mi\n')]);
+    expect(of(m.result, 'invalid-yaml')).toEqual(['2: invalid YAML: Tabs are not allowed as indentation']);
+    expect(m.ms).toBeLessThan(500);
+  });
+
+  it('duplicate keys: invalid-yaml "Map keys must be unique" at the second key (line 4), < 500 ms', async () => {
+    const m = await measured([fixture('dup.yaml', 'master:\n  persistence:\n    size: 1Gi\n    size: 50Mi\n')]);
+    expect(of(m.result, 'invalid-yaml')).toEqual(['4: invalid YAML: Map keys must be unique']);
+    expect(m.ms).toBeLessThan(500);
+  });
+
+  it('null, empty and comment-only documents: no findings, no errors, < 500 ms', async () => {
+    const m = await measured([fixture('nulls.yaml', 'null\n---\n---\n~\n---\n# only a comment\n---\n'), fixture('empty.yaml', '')]);
+    expect(m.result.inputErrors).toEqual([]);
+    expect(m.result.findings).toEqual([]);
+    expect(m.result.deployments).toEqual([]);
+    expect(m.ms).toBeLessThan(500);
+  });
+});
+
+describe('numbers and quantities', () => {
+  const release = (size: string, memory: string) => `architecture: standalone\nmaster:\n  persistence:\n    size: ${size}\n  resources:\n    limits:\n      memory: ${memory}\n`;
+
+  it('`size: 8` without a unit: "has no unit, so it is 8 byte(s): did you mean 8Gi" at line 4, besides the 8B AOF finding, < 1000 ms', async () => {
+    const m = await measured([fixture('size8.yaml', release('8', '1Gi'))]);
+    expect(of(m.result, 'unresolved-values')).toContain('4: master.persistence.size 8 has no unit, so it is 8 byte(s): did you mean 8Gi or 8Mi?');
+    expect(of(m.result, 'aof-rewrite-unreachable')).toEqual([expect.stringMatching(/^4: PVC 8B is below/)]);
+    expectClean(m.result);
+    expect(m.ms).toBeLessThan(1000);
+  });
+
+  for (const [q, words] of [
+    ['-1Gi', 'is negative: the API server refuses it; ignored, as if unset'],
+    ['1e30', 'is not a usable Kubernetes quantity (quantity too large: 1e+30): ignored, as if unset'],
+    ['99999999999999999999Ei', 'is not a usable Kubernetes quantity (quantity too large: "99999999999999999999Ei"): ignored, as if unset'],
+  ] as const) {
+    it(`absurd quantity ${q} as size and memory limit: a notice at each value (lines 4 and 7), no projection error, < 1000 ms`, async () => {
+      const m = await measured([fixture(`q${q.replace(/\W/g, '_')}.yaml`, release(q, q))]);
+      const notices = of(m.result, 'unresolved-values');
+      const shown = q === '1e30' ? '1e+30' : `"${q}"`;
+      expect(notices).toContain(`4: master.persistence.size ${shown} ${words}`);
+      expect(notices).toContain(`7: master.resources.limits.memory ${shown} ${words}`);
+      expect(notices.join('\n')).not.toMatch(/cannot project/);
+      expectClean(m.result);
+      expect(m.ms).toBeLessThan(1000);
+    });
+  }
+
+  it('the parsers: -1Gi is -2^30 (documented), 1e30 and 99999999999999999999Ei are UnitErrors, < 50 ms', () => {
+    const t0 = performance.now();
+    expect(parseQuantity('-1Gi')).toBe(-(2 ** 30));
+    expect(() => parseSize('-1Gi')).toThrow(UnitError);
+    expect(() => parseQuantity(1e30)).toThrow(UnitError);
+    expect(() => parseQuantity('1e30')).toThrow(UnitError);
+    expect(() => parseQuantity('99999999999999999999Ei')).toThrow(UnitError);
+    expect(() => parseRedisMemory('99999999999999999999gb')).toThrow(UnitError);
+    expect(() => parseQuantity('1' + '0'.repeat(100_000))).toThrow(UnitError);
+    expect(performance.now() - t0).toBeLessThan(50);
+  });
+
+  it('`maxmemory 0` (no limit in Redis): read as no maxmemory, reported at the maxmemory line (6), < 1000 ms', async () => {
+    const text = [
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata: {name: redis-conf, namespace: c}', 'data:', '  redis.conf: |', '    maxmemory 0', '    appendonly yes', '    frobnicate-the-widgets yes', '---',
+      'apiVersion: apps/v1', 'kind: StatefulSet', 'metadata: {name: redis, namespace: c}', 'spec:', '  replicas: 1', '  template:', '    spec:', '      containers:', '        - name: redis', '          image: redis:7.2',
+      '          command: [redis-server, /etc/redis/redis.conf]', '          resources: {limits: {memory: 1Gi}}', '          volumeMounts: [{name: conf, mountPath: /etc/redis}, {name: data, mountPath: /data}]',
+      '      volumes: [{name: conf, configMap: {name: redis-conf}}]', '  volumeClaimTemplates:', '    - metadata: {name: data}', '      spec: {resources: {requests: {storage: 10Gi}}}', '',
+    ].join('\n');
+    const m = await measured([fixture('maxmemory0.yaml', text)]);
+    expect(m.result.inputErrors).toEqual([]);
+    expect(of(m.result, 'maxmemory-unset')).toEqual([expect.stringMatching(/^6: memory limit 1Gi without maxmemory/)]);
+    // an unknown directive (frobnicate-the-widgets) is passed over: no crash, no finding of its own
+    expect(m.result.findings.map((f) => f.message).join('\n')).not.toMatch(/frobnicate/);
+    expect(m.result.deployments[0].config.get('frobnicate-the-widgets')?.args).toEqual(['yes']);
+    expectClean(m.result);
+    expect(m.ms).toBeLessThan(1000);
+  });
+
+  it('a HelmRelease with `values:` outside spec: values-key-ignored at line 7, < 1000 ms', async () => {
+    const text = 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: redis, namespace: c}\nspec:\n  chart:\n    spec: {chart: redis, version: 20.1.0, sourceRef: {kind: HelmRepository, name: bitnami}}\nvalues:\n  master:\n    persistence: {size: 50Mi}\n';
+    const m = await measured([fixture('hr-values-outside.yaml', text)]);
+    expect(of(m.result, 'values-key-ignored')).toEqual(['7: "values" is outside spec: Flux ignores it (move it to spec.values)']);
+    expect(of(m.result, 'aof-rewrite-unreachable')).toEqual([]); // the 50Mi is not applied
+    expectClean(m.result);
+    expect(m.ms).toBeLessThan(1000);
+  });
+});
+
+describe('many documents', () => {
+  it('3,000 HelmReleases in one file with a `*` in a comment (the alias check once per file, not per document): all linted, < 30 s', async () => {
+    const one = (i: number) =>
+      `# schedule: */5 * * * *\napiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: redis-${i}, namespace: c}\nspec:\n  chart:\n    spec: {chart: redis, version: 20.1.0}\n  values:\n    architecture: standalone\n    master:\n      persistence: {size: 50Mi}\n`;
+    const file = fixture('many.yaml', Array.from({ length: 3000 }, (_, i) => one(i)).join('---\n'));
+    const m = await measured([file]);
+    expect(m.result.inputErrors).toEqual([]);
+    expect(of(m.result, 'aof-rewrite-unreachable')).toHaveLength(3000);
+    expect(m.ms).toBeLessThan(30_000);
+  }, 60_000);
+});
+
+describe('a 50 MB file through the CLI binary', () => {
+  it('a 50 MB redis.conf in one ConfigMap: exit 0 with its one finding (appendfsync-policy at line 7), < 120 s, under a 2 GiB V8 heap cap', () => {
+    const file = path.join(dir, 'big.yaml');
+    const fd = openSync(file, 'w');
+    writeSync(fd, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: redis-conf}\ndata:\n  redis.conf: |\n    appendonly yes\n    appendfsync always\n');
+    const chunk = '    maxmemory-policy allkeys-lru\n'.repeat(32_768); // 1 MiB
+    for (let i = 0; i < 50; i++) writeSync(fd, chunk);
+    closeSync(fd);
+    const t0 = performance.now();
+    const r = spawnSync(process.execPath, ['--max-old-space-size=2048', CLI, '--format', 'json', file], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * MB });
+    const ms = performance.now() - t0;
+    expect(r.error).toBeUndefined();
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at |heap out of memory/);
+    expect(r.status).toBe(0); // appendfsync-policy is a warning: below the default fail level
+    if (process.env.REDIS_LINT_HOSTILE_REPORT) console.log(`50 MB CLI: ${ms.toFixed(0)} ms`);
+    const out = JSON.parse(r.stdout) as { findings: Array<{ ruleId: string; line: number }>; summary: { files: number } };
+    expect(out.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual(['7 appendfsync-policy']);
+    expect(ms).toBeLessThan(120_000);
+  }, 150_000);
+});
