@@ -1,3 +1,4 @@
+import { redactText } from '../fix/write.js';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -344,7 +345,8 @@ function sarifFixes(f: Finding, edits: readonly FileEdit[], baseDir: string) {
  *   info -> note.
  * - message: `Kind/namespace/name (role): <message> [<rule-id>]`.
  * - locations: see {@link sarifArtifactLocation}; regions are our 1-based UTF-16 positions, with
- *   `region.snippet` and a `contextRegion` (two lines either side) when `input.sourceText` has the file.
+ *   `region.snippet` and a `contextRegion` (two lines either side) when `input.sourceText` has the file,
+ *   with secret values masked (redactText of src/fix/write.ts).
  * - partialFingerprints: {@link findingFingerprint}.
  * - fixes: `input.fixes` edits of the finding as `artifactChanges[].replacements[]`
  *   (`deletedRegion`, `insertedContent`).
@@ -369,7 +371,10 @@ export function formatSarif(input: ReportInput): string {
     if (!t) {
       let text: string | undefined;
       try {
-        text = input.sourceText?.(file);
+        // snippets are uploaded to code scanning: secret values (passwords, requirepass, tokens)
+        // are masked line by line first, as in --fix-dry-run diffs; lines and line count stay
+        const raw = input.sourceText?.(file);
+        text = raw === undefined ? undefined : redactText(raw);
       } catch {
         text = undefined;
       }

@@ -16,9 +16,8 @@
  *
  * What is allowed: the --fix-dry-run diff shows the user's own file, but a line whose key looks
  * secret has its value replaced by `<redacted>` (src/fix/write.ts redactDiff), in context and
- * changed lines alike. Known leak, reported (src/report is not ours to edit): SARIF
- * `region.snippet` / `contextRegion.snippet` quote the file text around a finding, secret lines
- * included; the SARIF scan below ignores `snippet` texts and a separate `it.fails` pins the leak.
+ * changed lines alike. SARIF `region.snippet` / `contextRegion.snippet` quote the file text
+ * around a finding with the same masking (src/report/sarif.ts uses redactText).
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -213,11 +212,6 @@ function run(args: string[], cwd: string): { status: number | null; out: string 
   return { status: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
 
-/** SARIF with every `snippet` object dropped (the known leak, pinned separately). */
-function withoutSnippets(sarif: string): string {
-  return JSON.stringify(JSON.parse(sarif), (k, v) => (k === 'snippet' ? undefined : v));
-}
-
 const FORMATS = ['stylish', 'json', 'sarif', 'github', 'junit', 'rdjson', 'codequality'] as const;
 
 describe.skipIf(!existsSync(bin))('secrets never appear in any output (needs a build)', () => {
@@ -239,7 +233,7 @@ describe.skipIf(!existsSync(bin))('secrets never appear in any output (needs a b
     const r = run(['--no-config', '--format', format, 'in'], dir);
     expect(r.status).toBe(2); // the invalid YAML files are input errors
     expect(r.out.length).toBeGreaterThan(100);
-    expect(leaks(format === 'sarif' ? withoutSnippets(r.out.trim()) : r.out)).toEqual([]);
+    expect(leaks(format === 'sarif' ? r.out.trim() : r.out)).toEqual([]);
   });
 
   it('lint: every format written with -o at once, and fail-level/warnings flags', () => {
@@ -250,12 +244,14 @@ describe.skipIf(!existsSync(bin))('secrets never appear in any output (needs a b
     for (const f of FORMATS) {
       const text = readFileSync(path.join(dir, `out.${f}`), 'utf8');
       expect(text.length).toBeGreaterThan(50);
-      expect(leaks(f === 'sarif' ? withoutSnippets(text) : text), `out.${f}`).toEqual([]);
+      expect(leaks(text), `out.${f}`).toEqual([]);
     }
   });
 
-  it.fails('KNOWN LEAK (reported): SARIF region/contextRegion snippets quote secret lines of the file', () => {
+  it('SARIF region/contextRegion snippets quote the file with secret values masked', () => {
     const r = run(['--no-config', '--format', 'sarif', 'in'], dir);
+    expect(r.out).toContain('"snippet"');
+    expect(r.out).toContain(REDACTED);
     expect(leaks(r.out)).toEqual([]);
   });
 
@@ -370,7 +366,7 @@ describe.skipIf(!existsSync(bin))('secrets never appear in any output (needs a b
       for (const format of ['stylish', 'json', 'sarif']) {
         const r = run(['--no-config', '--format', format, CORPUS], root);
         expect(r.out.length).toBeGreaterThan(1000);
-        const text = format === 'sarif' ? withoutSnippets(r.out.trim()) : r.out;
+        const text = format === 'sarif' ? r.out.trim() : r.out;
         for (const [value, where] of secrets) if (text.includes(value)) found.push(`${format}: ${value} (${where})`);
       }
       expect(found).toEqual([]);
