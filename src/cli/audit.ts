@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { auditObjects, type AuditResult } from '../audit/objects.js';
-import { findConfigFile, loadPolicy, type Policy } from '../policy/policy.js';
-import { REPORT_FORMATS, type ReportFormat } from '../report/index.js';
+import { auditObjects } from '../audit/objects.js';
+import type { ReportFormat } from '../report/index.js';
+import { reportObjects } from '../report/objects.js';
 import type { ReportInput } from '../report/types.js';
-import { InputError, type Severity } from '../types.js';
+import type { Severity } from '../types.js';
 import { LINT_FORMATS } from './lint.js';
+import { failFlags, findingsExitCode, formatPairs, loadConfig, reportExpiredExemptions, reportTargets, toolVersion, writeReports } from './shared.js';
 
 /** The report formats of `redis-lint audit`: lint's, and PolicyReport objects. */
 export const AUDIT_FORMATS = [...LINT_FORMATS, 'policyreport'] as const satisfies readonly ReportFormat[];
@@ -35,8 +35,6 @@ of the object rendered as YAML (status and managedFields left out).
 Exit codes: 0 clean, 1 findings at or above the fail level, 2 usage errors, a cluster
 that cannot be reached, or a list that was forbidden or failed (the audit is incomplete).
 See docs/audit.md for the RBAC it needs.`;
-
-const LEVELS: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
 /** `redis-lint audit ...` (argv after the command word); returns the exit code. */
 export async function runAudit(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream, env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -75,45 +73,19 @@ export async function runAudit(argv: string[], out: NodeJS.WritableStream, err: 
   }
   if (opts.namespace !== undefined && opts['all-namespaces']) return usage('--namespace and --all-namespaces exclude each other');
   if (opts.namespace === '') return usage('--namespace needs a name');
-  const failLevelFlag = opts['fail-level'] as Severity | undefined;
-  if (failLevelFlag !== undefined && !(failLevelFlag in LEVELS)) return usage(`--fail-level must be error, warning or info, not "${failLevelFlag}"`);
-  let maxWarningsFlag: number | undefined;
-  if (opts['max-warnings'] !== undefined) {
-    if (!/^\d+$/.test(opts['max-warnings'])) return usage(`--max-warnings must be a whole number (0 or more), not "${opts['max-warnings']}"`);
-    maxWarningsFlag = Number(opts['max-warnings']);
-  }
+  const fail = failFlags(opts['fail-level'], opts['max-warnings']);
+  if ('error' in fail) return usage(fail.error);
   if (opts['no-config'] && opts.config !== undefined) return usage('--no-config and --config exclude each other');
-  const targets: Array<{ format: ReportFormat; file?: string }> = [];
-  for (const t of tokens ?? []) {
-    if (t.kind !== 'option') continue;
-    if (t.name === 'format') {
-      if (!(AUDIT_FORMATS as readonly string[]).includes(t.value ?? '')) return usage(`--format must be one of ${AUDIT_FORMATS.join(', ')}, not "${t.value ?? ''}"`);
-      targets.push({ format: t.value as ReportFormat });
-    } else if (t.name === 'output') {
-      const last = targets[targets.length - 1];
-      if (!last) return usage(`--output ${t.value ?? ''} comes before any --format: write --format FORMAT --output FILE`);
-      if (last.file !== undefined) return usage(`--format ${last.format} has two --output files: give each --output its own --format`);
-      if (!t.value) return usage('--output needs a file name');
-      last.file = t.value;
-    }
-  }
-  if (targets.filter((t) => t.file === undefined).length > 1) return usage('only one --format can go to standard output: give the others an --output FILE');
+  const pairs = formatPairs(tokens);
+  if ('error' in pairs) return usage(pairs.error);
+  const targets = reportTargets(pairs, AUDIT_FORMATS);
+  if ('error' in targets) return usage(targets.error);
   if (!targets.length) targets.push({ format: 'stylish' });
 
-  let policy: Policy;
-  const configFile = opts['no-config'] ? undefined : (opts.config ?? findConfigFile());
-  try {
-    policy = loadPolicy(configFile);
-  } catch (e) {
-    if (e instanceof InputError) {
-      err.write(`redis-lint audit: ${e.pos.file}:${e.pos.line}:${e.pos.column}: ${e.message}\n`);
-      return 2;
-    }
-    err.write(`redis-lint audit: cannot read config ${configFile ?? ''}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-    return 2;
-  }
-  const failLevel: Severity = failLevelFlag ?? policy.failLevel ?? 'error';
-  const maxWarnings = maxWarningsFlag ?? policy.maxWarnings;
+  const policy = loadConfig(opts.config, opts['no-config'] === true, 'redis-lint audit', err);
+  if (!policy) return 2;
+  const failLevel: Severity = fail.failLevel ?? policy.failLevel ?? 'error';
+  const maxWarnings = fail.maxWarnings ?? policy.maxWarnings;
 
   const notice = (m: string) => err.write(`redis-lint audit: ${m}\n`);
   // the Kubernetes client is loaded only here: lint never pays for it
@@ -137,63 +109,26 @@ export async function runAudit(argv: string[], out: NodeJS.WritableStream, err: 
       `, ${result.deployments.length} Redis deployment role(s)`,
   );
 
-  const input = reportInput(result, result.texts, await toolVersion(), env);
+  const input: ReportInput = {
+    findings: result.findings,
+    files: result.files.length,
+    deployments: result.deployments.length,
+    objects: reportObjects(result.deployments),
+    // the audit's policy, so policyreport knows whether storage facts were there
+    rules: result.policy.rules,
+    toolVersion: toolVersion(),
+    baseDir: process.cwd(),
+    sourceText: (file) => result.texts.get(file),
+    env,
+  };
   const color = !opts['no-color'] && !env.NO_COLOR && (out as NodeJS.WriteStream).isTTY === true;
-  for (const t of targets) {
-    const text = REPORT_FORMATS[t.format](input, { color: color && t.file === undefined });
-    if (t.file === undefined) out.write(text);
-    else {
-      try {
-        writeFileSync(t.file, text);
-      } catch (e) {
-        notice(`cannot write ${t.file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-        return 2;
-      }
-    }
-  }
-  for (const x of result.expiredExemptions) {
-    const o = x.object;
-    notice(`exemption for ${o.kind}/${o.namespace ? o.namespace + '/' : ''}${o.name} (${x.entry.rules.join(', ')}) expired on ${x.entry.expires}: it no longer applies`);
-  }
+  if (!writeReports(targets, input, color, 'redis-lint audit', out, err)) return 2;
+  reportExpiredExemptions(result.expiredExemptions, 'redis-lint audit', err);
   const incomplete = read.forbidden.length + read.failed.length;
   if (incomplete) {
     notice(`incomplete audit: ${[...read.forbidden, ...read.failed].map((p) => `${p.resource} (${p.status})`).join(', ')} could not be read`);
     return 2;
   }
   if (result.inputErrors.length) return 2;
-  const warnings = result.findings.filter((f) => f.severity === 'warning').length;
-  if (maxWarnings !== undefined && warnings > maxWarnings) {
-    notice(`${warnings} warnings, more than the ${maxWarnings} allowed (max warnings)`);
-    return 1;
-  }
-  return result.findings.some((f) => LEVELS[f.severity] >= LEVELS[failLevel]) ? 1 : 0;
-}
-
-/** The report formats' input from an audit (the audit's policy, so policyreport knows whether storage facts were there). */
-function reportInput(result: AuditResult, texts: Map<string, string>, version: string, env: NodeJS.ProcessEnv): ReportInput {
-  const seen = new Set<string>();
-  const objects: Array<ReportInput['objects'][number]> = [];
-  for (const d of result.deployments) {
-    const o = d.object;
-    const key = `${o.file}\0${o.kind}\0${o.namespace ?? ''}\0${o.name}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    objects.push({ kind: o.kind, ...(o.namespace ? { namespace: o.namespace } : {}), name: o.name, file: o.file, line: o.pos.line });
-  }
-  return {
-    findings: result.findings,
-    files: result.files.length,
-    deployments: result.deployments.length,
-    objects,
-    rules: result.policy.rules,
-    toolVersion: version,
-    baseDir: process.cwd(),
-    sourceText: (file) => texts.get(file),
-    env,
-  };
-}
-
-async function toolVersion(): Promise<string> {
-  const { readFileSync } = await import('node:fs');
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  return findingsExitCode(result.findings, failLevel, maxWarnings, 'redis-lint audit', err);
 }

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { findConfigFile, loadPolicy } from '../policy/policy.js';
-import { LINT_FORMATS, runLint, type LintFormat, type ReportTarget } from './lint.js';
+import { LINT_FORMATS, runLint } from './lint.js';
+import { failFlags, formatPairs, loadConfig, reportTargets, toolVersion } from './shared.js';
 import { RULES, SOURCE_RULE_IDS } from '../rules/index.js';
 import { WORKLOAD_FIELDS, WORKLOAD_INPUT_NAMES, parseWorkloadValue, type WorkloadFlags } from '../sources/common.js';
-import { InputError, type Severity } from '../types.js';
+import type { Severity } from '../types.js';
 import { UnitError } from '../model/units.js';
 
 const USAGE = `Usage: redis-lint [lint] [options] <path...>
@@ -60,8 +60,6 @@ on the line above it, or # redis-lint-disable <rule-id> -- <reason> for the whol
 Exit codes: 0 clean, 1 findings at or above the fail level (or too many warnings),
 2 usage or input errors.`;
 
-const LEVELS: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
-
 /** Run the CLI; returns the exit code. Output goes to the given streams (stdout: the report only). */
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   // calibrate parses its own flags (--url, --seconds): hand it everything after the command word
@@ -115,48 +113,27 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     return 0;
   }
   if (opts.version) {
-    out.write((await toolVersion()) + '\n');
+    out.write(toolVersion() + '\n');
     return 0;
   }
   let args = positionals;
   const command = args[0] === 'lint' || args[0] === 'rules' || args[0] === 'project' ? args[0] : 'lint';
   if (args[0] === command) args = args.slice(1);
-  const failLevelFlag = opts['fail-level'] as Severity | undefined;
-  if (failLevelFlag !== undefined && !(failLevelFlag in LEVELS)) return usage(err, `--fail-level must be error, warning or info, not "${failLevelFlag}"`);
-  let maxWarningsFlag: number | undefined;
-  if (opts['max-warnings'] !== undefined) {
-    if (!/^\d+$/.test(opts['max-warnings'])) return usage(err, `--max-warnings must be a whole number (0 or more), not "${opts['max-warnings']}"`);
-    maxWarningsFlag = Number(opts['max-warnings']);
-  }
+  const fail = failFlags(opts['fail-level'], opts['max-warnings']);
+  if ('error' in fail) return usage(err, fail.error);
   if (opts.fix && opts['fix-dry-run']) return usage(err, '--fix and --fix-dry-run exclude each other: --fix-dry-run shows what --fix would write');
   if (opts.config !== undefined && opts.policy !== undefined) return usage(err, '--policy is the old name of --config: give one of them');
   if (opts['no-config'] && (opts.config !== undefined || opts.policy !== undefined)) return usage(err, '--no-config and --config exclude each other');
-  // --format/--output pairs, in command-line order: an --output names the file of the --format before it
-  const pairs: Array<{ format: string; file?: string }> = [];
-  for (const t of tokens ?? []) {
-    if (t.kind !== 'option') continue;
-    if (t.name === 'format') pairs.push({ format: t.value ?? '' });
-    else if (t.name === 'output') {
-      const last = pairs[pairs.length - 1];
-      if (!last) return usage(err, `--output ${t.value ?? ''} comes before any --format: write --format FORMAT --output FILE`);
-      if (last.file !== undefined) return usage(err, `--format ${last.format} has two --output files: give each --output its own --format`);
-      if (!t.value) return oneLine(err, '--output needs a file name');
-      last.file = t.value;
-    }
-  }
+  const pairs = formatPairs(tokens);
+  if ('error' in pairs) return usage(err, pairs.error);
   if (command === 'project') {
     if (pairs.length > 1 || pairs[0]?.file !== undefined) return usage(err, 'redis-lint project takes one --format (text or json) and writes to standard output');
-    if (opts.fix || opts['fix-dry-run'] || maxWarningsFlag !== undefined) return usage(err, '--fix, --fix-dry-run and --max-warnings are options of redis-lint lint');
+    if (opts.fix || opts['fix-dry-run'] || fail.maxWarnings !== undefined) return usage(err, '--fix, --fix-dry-run and --max-warnings are options of redis-lint lint');
   }
   const format = pairs[0]?.format ?? (command === 'project' ? 'text' : 'stylish');
   if (command === 'project' && format !== 'text' && format !== 'json') return usage(err, `--format must be text or json, not "${format}"`);
-  const targets: ReportTarget[] = [];
-  for (const p of pairs) {
-    if (command === 'project') break;
-    if (!(LINT_FORMATS as readonly string[]).includes(p.format)) return usage(err, `--format must be one of ${LINT_FORMATS.join(', ')}, not "${p.format}"`);
-    targets.push({ format: p.format as LintFormat, ...(p.file !== undefined ? { file: p.file } : {}) });
-  }
-  if (targets.filter((t) => t.file === undefined).length > 1) return usage(err, 'only one --format can go to standard output: give the others an --output FILE');
+  const targets = command === 'project' ? [] : reportTargets(pairs, LINT_FORMATS);
+  if ('error' in targets) return usage(err, targets.error);
   if (!targets.length) targets.push(opts['fix-dry-run'] ? { format: 'stylish', stderr: true } : { format: 'stylish' });
   if (opts.plot !== undefined && command !== 'project') return usage(err, '--plot is an option of redis-lint project');
   if (opts.plot === '') return oneLine(err, '--plot needs a file name');
@@ -179,19 +156,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
   }
 
-  let policy;
-  const configFile = opts['no-config'] ? undefined : (opts.config ?? opts.policy ?? findConfigFile());
-  try {
-    policy = loadPolicy(configFile);
-  } catch (e) {
-    if (e instanceof InputError) {
-      err.write(`redis-lint: ${e.pos.file}:${e.pos.line}:${e.pos.column}: ${e.message}\n`);
-      return 2;
-    }
-    err.write(`redis-lint: cannot read config ${configFile ?? ''}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-    return 2;
-  }
-  const failLevel: Severity = failLevelFlag ?? policy.failLevel ?? 'error';
+  const policy = loadConfig(opts.config ?? opts.policy, opts['no-config'] === true, 'redis-lint', err);
+  if (!policy) return 2;
+  const failLevel: Severity = fail.failLevel ?? policy.failLevel ?? 'error';
 
   if (command === 'rules') {
     // id, severity in force, whether --fix fixes it, the docs page, the description
@@ -220,21 +187,16 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       workloadFlags,
       targets,
       failLevel,
-      maxWarnings: maxWarningsFlag ?? policy.maxWarnings,
+      maxWarnings: fail.maxWarnings ?? policy.maxWarnings,
       fix: opts.fix ? 'write' : opts['fix-dry-run'] ? 'dry-run' : undefined,
       color,
-      toolVersion: await toolVersion(),
+      toolVersion: toolVersion(),
     },
     out,
     err,
   );
 }
 
-/** redis-lint's version, from package.json. */
-async function toolVersion(): Promise<string> {
-  const { readFileSync } = await import('node:fs');
-  return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-}
 
 function usage(err: NodeJS.WritableStream, message: string): number {
   err.write(`redis-lint: ${message}\n\n${USAGE}\n`);

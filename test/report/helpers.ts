@@ -1,3 +1,4 @@
+import { reportObjects } from '../../src/report/objects.js';
 import { spawnSync } from 'node:child_process';
 import { accessSync, chmodSync, constants, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,20 +30,11 @@ export async function lint(paths: string[]): Promise<LintResult> {
 
 /** A ReportInput from a real lint run, as the CLI builds it: objects from the deployments, deduplicated. */
 export function reportInput(result: Pick<LintResult, 'findings' | 'deployments' | 'files'>, extra: Partial<ReportInput> = {}): ReportInput {
-  const seen = new Set<string>();
-  const objects: Array<ReportInput['objects'][number]> = [];
-  for (const d of result.deployments) {
-    const o = d.object;
-    const key = `${o.file}\0${o.kind}\0${o.namespace ?? ''}\0${o.name}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    objects.push({ kind: o.kind, ...(o.namespace ? { namespace: o.namespace } : {}), name: o.name, file: o.file, line: o.pos.line });
-  }
   return {
     findings: result.findings,
     files: result.files.length,
     deployments: result.deployments.length,
-    objects,
+    objects: reportObjects(result.deployments),
     rules: defaultPolicy().rules,
     toolVersion: '0.1.0',
     baseDir: projectRoot,
