@@ -29,15 +29,13 @@
 // The last line of output is a JSON summary. Exit 1 when a goal is missed, 2 when the server
 // does not start.
 
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { makeCertificate, ROOT, rssBytes, startServer } from './webhook-common.mjs';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CLI = path.join(ROOT, 'dist/cli/main.js');
 const RSS_GOAL = 0.1;
 const NAMES = 4000;
@@ -52,14 +50,9 @@ const { values: opts } = parseArgs({
   },
 });
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const mean = (xs) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 
-function rssBytes(pid) {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) * 1024 : NaN;
-}
 
 async function objects() {
   const { default: YAML } = await import('yaml');
@@ -111,23 +104,6 @@ function review(object, uid, name) {
   });
 }
 
-async function startServer(args, logFile) {
-  const fd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', fd, 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`serve exited ${child.exitCode}: ${stderr}`);
-    for (const l of readFileSync(logFile, 'utf8').split('\n').filter(Boolean)) {
-      const rec = JSON.parse(l);
-      if (rec.msg === 'redis-lint webhook listening') return { child, port: rec.port, stderr: () => stderr };
-    }
-    await sleep(50);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`serve did not start: ${stderr}`);
-}
 
 async function main() {
   const seconds = Number(opts.seconds);
@@ -147,11 +123,8 @@ async function main() {
   }
   const { default: autocannon } = await import('autocannon');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'redis-lint-soak-'));
-  const certFile = path.join(dir, 'tls.crt');
-  const keyFile = path.join(dir, 'tls.key');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=redis-lint-soak', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
+  const { certFile, keyFile, ca } = makeCertificate(dir, 'redis-lint-soak');
   const logFile = path.join(dir, 'serve.log');
-  const ca = readFileSync(certFile);
   const objs = await objects();
 
   // One request entry whose setupRequest rotates through the classes, and each answer classified
@@ -225,7 +198,7 @@ async function main() {
     }
   };
 
-  const { child, port } = await startServer([CLI, 'serve', '--tls-cert-file', certFile, '--tls-private-key-file', keyFile, '--port', '0', '--host', '127.0.0.1', '--configmap-lookup', 'off'], logFile);
+  const { child, port } = await startServer('serve', [CLI, 'serve', '--tls-cert-file', certFile, '--tls-private-key-file', keyFile, '--port', '0', '--host', '127.0.0.1', '--configmap-lookup', 'off'], logFile);
   const malformedConnections = Math.max(1, Math.round(connections / 16));
   const exited = new Promise((r) => child.once('exit', (code, signal) => r(code ?? signal)));
   console.log('redis-lint webhook soak');

@@ -27,15 +27,15 @@
 // Exits 0 whatever the numbers; non-zero only when a server does not start, answers wrongly, or
 // requests fail (errors, timeouts, non-2xx).
 
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { makeCertificate, ROOT, rssBytes, startServer } from './webhook-common.mjs';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CLI = path.join(ROOT, 'dist/cli/main.js');
 const WARMUP_SECONDS = 3;
 const GOALS = { throughput: 0.6, p99: 2, rss: 0.1 };
@@ -66,18 +66,7 @@ function table(headers, rows) {
 }
 
 const verdict = (ok) => (ok ? 'PASS' : 'FAIL');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function rssBytes(pid) {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    if (m) return Number(m[1]) * 1024;
-  } catch {
-    // not Linux: ps
-  }
-  const out = execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim();
-  return Number(out) * 1024;
-}
 
 /** The StatefulSet of the fixed fork-OOM example as the API server sends it on CREATE. */
 async function reviewBody() {
@@ -158,25 +147,6 @@ function post(port, body, ca) {
   });
 }
 
-/** Start a server process; resolve with its port once its log says it listens. */
-async function startServer(name, args, logFile) {
-  const fd = openSync(logFile, 'w');
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', fd, 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (c) => (stderr += c));
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}: ${stderr}`);
-    const lines = readFileSync(logFile, 'utf8').split('\n').filter(Boolean);
-    for (const l of lines) {
-      const rec = JSON.parse(l);
-      if (rec.msg === 'floor listening' || rec.msg === 'redis-lint webhook listening') return { child, port: rec.port };
-    }
-    await sleep(50);
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${name} did not start: ${stderr}`);
-}
 
 async function stopServer(child) {
   const exited = new Promise((r) => child.once('exit', r));
@@ -236,10 +206,7 @@ async function main() {
   }
   const { default: autocannon } = await import('autocannon');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'redis-lint-bench-'));
-  const certFile = path.join(dir, 'tls.crt');
-  const keyFile = path.join(dir, 'tls.key');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=redis-lint-bench', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], { stdio: 'ignore' });
-  const ca = readFileSync(certFile);
+  const { certFile, keyFile, ca } = makeCertificate(dir, 'redis-lint-bench');
   const body = await reviewBody();
 
   console.log('redis-lint webhook benchmark');
@@ -260,7 +227,7 @@ async function main() {
   let failed = false;
   try {
     for (const [i, s] of servers.entries()) {
-      const { child, port } = await startServer(s.name, s.args, path.join(dir, `server-${i}.log`));
+      const { child, port } = await startServer(s.name, s.args, path.join(dir, `server-${i}.log`), ['floor listening', 'redis-lint webhook listening']);
       running.push({ ...s, child, port, seconds: 0, requests: 0, bad: 0, rss: [], times: [] });
       const check = await post(port, body, ca);
       if (check.status !== 200 || check.json.response?.uid !== '705ab4f5-6393-11e8-b7cc-42010a800002' || check.json.response.allowed !== true) {
