@@ -235,62 +235,77 @@ function setDirective(ctx: Ctx, name: string, args: string[]): { op: FileOp; whe
 }
 
 /** The rules --fix handles beyond src/fix/fixes.ts, and how. */
-const FILE_FIXES: Record<string, (ctx: Ctx) => Proposal> = {
-  'appendfsync-policy'(ctx) {
-    const ops: FileOp[] = [];
-    const words: string[] = [];
-    const fsync = (ctx.dep.config.get('appendfsync')?.args[0] ?? 'everysec').toLowerCase();
-    if (fsync !== 'everysec') {
-      const s = setDirective(ctx, 'appendfsync', ['everysec']);
-      if (typeof s === 'string') return s;
-      ops.push(s.op);
-      words.push(`appendfsync everysec (was ${fsync}) in ${s.where}`);
-    }
-    const onRewrite = (ctx.dep.config.get('no-appendfsync-on-rewrite')?.args[0] ?? 'no').toLowerCase();
-    if (onRewrite === 'yes') {
-      const s = setDirective(ctx, 'no-appendfsync-on-rewrite', ['no']);
-      if (typeof s === 'string') return s;
-      ops.push(s.op);
-      words.push(`no-appendfsync-on-rewrite no in ${s.where}`);
-    }
-    return ops.length ? { ops, description: `set ${words.join(', ')}` } : 'nothing to change';
+/** A fix that needs the files: what it does in general (docs, `redis-lint rules`), and how. */
+interface FileFix {
+  description: string;
+  propose(ctx: Ctx): Proposal;
+}
+
+const FILE_FIXES: Record<string, FileFix> = {
+  'appendfsync-policy': {
+    description: 'set appendfsync everysec (and no-appendfsync-on-rewrite no) in the redis.conf text',
+    propose(ctx) {
+      const ops: FileOp[] = [];
+      const words: string[] = [];
+      const fsync = (ctx.dep.config.get('appendfsync')?.args[0] ?? 'everysec').toLowerCase();
+      if (fsync !== 'everysec') {
+        const s = setDirective(ctx, 'appendfsync', ['everysec']);
+        if (typeof s === 'string') return s;
+        ops.push(s.op);
+        words.push(`appendfsync everysec (was ${fsync}) in ${s.where}`);
+      }
+      const onRewrite = (ctx.dep.config.get('no-appendfsync-on-rewrite')?.args[0] ?? 'no').toLowerCase();
+      if (onRewrite === 'yes') {
+        const s = setDirective(ctx, 'no-appendfsync-on-rewrite', ['no']);
+        if (typeof s === 'string') return s;
+        ops.push(s.op);
+        words.push(`no-appendfsync-on-rewrite no in ${s.where}`);
+      }
+      return ops.length ? { ops, description: `set ${words.join(', ')}` } : 'nothing to change';
+    },
   },
-  'aof-load-truncated-off'(ctx) {
-    const s = setDirective(ctx, 'aof-load-truncated', ['yes']);
-    return typeof s === 'string' ? s : { ops: [s.op], description: `set aof-load-truncated yes in ${s.where}` };
+  'aof-load-truncated-off': {
+    description: 'set aof-load-truncated yes in the redis.conf text',
+    propose(ctx) {
+      const s = setDirective(ctx, 'aof-load-truncated', ['yes']);
+      return typeof s === 'string' ? s : { ops: [s.op], description: `set aof-load-truncated yes in ${s.where}` };
+    },
   },
-  'aof-disk-headroom': volumeFix,
-  'aof-rewrite-unreachable': volumeFix,
-  'fork-memory-headroom': memoryFix,
-  'maxmemory-unset': memoryFix,
-  'liveness-kills-loading'(ctx) {
-    const load = ctx.projection?.loadSeconds;
-    if (load === null || load === undefined) return 'no projected load time';
-    const period = 10;
-    // budget: the projected load time x 1.5 plus 30 s for the process to start, in whole periods
-    const failureThreshold = Math.max(3, Math.ceil((load * 1.5 + 30) / period));
-    const why = `(the model's load time ${Math.ceil(load)}s x 1.5 + 30s = ${failureThreshold * period}s)`;
-    if (ctx.dep.source === 'workload') {
-      const live = ctx.dep.livenessProbe.origin;
-      if (live.kind !== 'file') return 'the liveness probe is not in the input';
-      const hit = ctx.docs.nodeAt(live.pos);
-      if (!hit || hit.path[hit.path.length - 1] !== 'livenessProbe') return 'the liveness probe could not be located';
-      const probe = at(hit.doc.json, hit.path) as Record<string, unknown> | undefined;
-      const handler = Object.fromEntries(Object.entries(probe ?? {}).filter(([k]) => ['exec', 'tcpSocket', 'httpGet', 'grpc'].includes(k)));
-      if (!Object.keys(handler).length) return 'the liveness probe has no handler to copy';
-      const path = [...hit.path.slice(0, -1), 'startupProbe'];
-      const value = { ...handler, periodSeconds: period, timeoutSeconds: Number(probe?.timeoutSeconds ?? 5), failureThreshold };
-      return { ops: [{ op: 'set', file: hit.doc.file, doc: hit.doc.index, path, value }], description: `add ${path.join('.')} with the liveness probe's check, periodSeconds ${period}, failureThreshold ${failureThreshold} ${why}` };
-    }
-    const role = ctx.dep.role === 'sentinel-node' ? 'sentinel' : roleKey(ctx.dep);
-    const base = valuesBase(ctx, `${role}.startupProbe`);
-    if (typeof base === 'string') return base;
-    const ops: FileOp[] = [
-      { op: 'set', file: ctx.objectDoc.file, doc: ctx.objectDoc.index, path: [...base, role, 'startupProbe', 'enabled'], value: true },
-      { op: 'set', file: ctx.objectDoc.file, doc: ctx.objectDoc.index, path: [...base, role, 'startupProbe', 'periodSeconds'], value: period },
-      { op: 'set', file: ctx.objectDoc.file, doc: ctx.objectDoc.index, path: [...base, role, 'startupProbe', 'failureThreshold'], value: failureThreshold },
-    ];
-    return { ops, description: `set ${role}.startupProbe.enabled: true, periodSeconds: ${period}, failureThreshold: ${failureThreshold} ${why}` };
+  'aof-disk-headroom': { description: "set the data volume's size to the model's recommended size", propose: volumeFix },
+  'aof-rewrite-unreachable': { description: "set the data volume's size to the model's recommended size", propose: volumeFix },
+  'fork-memory-headroom': { description: 'lower maxmemory to what the memory limit carries through a fork, or raise the limit when a dataset size is given that maxmemory must hold', propose: memoryFix },
+  'maxmemory-unset': { description: 'set maxmemory to what the memory limit carries through a fork', propose: memoryFix },
+  'liveness-kills-loading': {
+    description: "add a startupProbe (the liveness probe's check) whose budget covers the projected load time",
+    propose(ctx) {
+      const load = ctx.projection?.loadSeconds;
+      if (load === null || load === undefined) return 'no projected load time';
+      const period = 10;
+      // budget: the projected load time x 1.5 plus 30 s for the process to start, in whole periods
+      const failureThreshold = Math.max(3, Math.ceil((load * 1.5 + 30) / period));
+      const why = `(the model's load time ${Math.ceil(load)}s x 1.5 + 30s = ${failureThreshold * period}s)`;
+      if (ctx.dep.source === 'workload') {
+        const live = ctx.dep.livenessProbe.origin;
+        if (live.kind !== 'file') return 'the liveness probe is not in the input';
+        const hit = ctx.docs.nodeAt(live.pos);
+        if (!hit || hit.path[hit.path.length - 1] !== 'livenessProbe') return 'the liveness probe could not be located';
+        const probe = at(hit.doc.json, hit.path) as Record<string, unknown> | undefined;
+        const handler = Object.fromEntries(Object.entries(probe ?? {}).filter(([k]) => ['exec', 'tcpSocket', 'httpGet', 'grpc'].includes(k)));
+        if (!Object.keys(handler).length) return 'the liveness probe has no handler to copy';
+        const path = [...hit.path.slice(0, -1), 'startupProbe'];
+        const value = { ...handler, periodSeconds: period, timeoutSeconds: Number(probe?.timeoutSeconds ?? 5), failureThreshold };
+        return { ops: [{ op: 'set', file: hit.doc.file, doc: hit.doc.index, path, value }], description: `add ${path.join('.')} with the liveness probe's check, periodSeconds ${period}, failureThreshold ${failureThreshold} ${why}` };
+      }
+      const role = ctx.dep.role === 'sentinel-node' ? 'sentinel' : roleKey(ctx.dep);
+      const base = valuesBase(ctx, `${role}.startupProbe`);
+      if (typeof base === 'string') return base;
+      const ops: FileOp[] = [
+        { op: 'set', file: ctx.objectDoc.file, doc: ctx.objectDoc.index, path: [...base, role, 'startupProbe', 'enabled'], value: true },
+        { op: 'set', file: ctx.objectDoc.file, doc: ctx.objectDoc.index, path: [...base, role, 'startupProbe', 'periodSeconds'], value: period },
+        { op: 'set', file: ctx.objectDoc.file, doc: ctx.objectDoc.index, path: [...base, role, 'startupProbe', 'failureThreshold'], value: failureThreshold },
+      ];
+      return { ops, description: `set ${role}.startupProbe.enabled: true, periodSeconds: ${period}, failureThreshold: ${failureThreshold} ${why}` };
+    },
   },
 };
 
@@ -334,13 +349,7 @@ function memoryFix(ctx: Ctx): Proposal {
 /** What --fix does for each rule it can fix, in general (for docs/rules and `redis-lint rules`). */
 export const FIX_DESCRIPTIONS: Readonly<Record<string, string>> = {
   ...Object.fromEntries([...FIXES.values()].map((f) => [f.ruleId, f.description])),
-  'appendfsync-policy': 'set appendfsync everysec (and no-appendfsync-on-rewrite no) in the redis.conf text',
-  'aof-load-truncated-off': 'set aof-load-truncated yes in the redis.conf text',
-  'aof-disk-headroom': "set the data volume's size to the model's recommended size",
-  'aof-rewrite-unreachable': "set the data volume's size to the model's recommended size",
-  'fork-memory-headroom': 'lower maxmemory to what the memory limit carries through a fork, or raise the limit when a dataset size is given that maxmemory must hold',
-  'maxmemory-unset': 'set maxmemory to what the memory limit carries through a fork',
-  'liveness-kills-loading': "add a startupProbe (the liveness probe's check) whose budget covers the projected load time",
+  ...Object.fromEntries(Object.entries(FILE_FIXES).map(([id, f]) => [id, f.description])),
 };
 
 /**
@@ -364,7 +373,7 @@ export function planFileFixes(result: LintResult): FixPlanOfFiles {
 }
 
 /** Plan the fix of one finding for one deployment role of its object. */
-function planOne(result: LintResult, docs: FileDocs, plan: FixPlanOfFiles, finding: Finding, role: Finding['role'], fileFix: ((ctx: Ctx) => Proposal) | undefined, fix: Fix | undefined): void {
+function planOne(result: LintResult, docs: FileDocs, plan: FixPlanOfFiles, finding: Finding, role: Finding['role'], fileFix: FileFix | undefined, fix: Fix | undefined): void {
   {
     const i = deploymentOf(result, finding, role);
     if (i < 0) {
@@ -380,7 +389,7 @@ function planOne(result: LintResult, docs: FileDocs, plan: FixPlanOfFiles, findi
     const projection = result.projections[i];
     const ctx: Ctx = { docs, dep, projection: projection instanceof Error ? undefined : projection, finding, objectDoc };
     let proposal: Proposal;
-    if (fileFix) proposal = fileFix(ctx);
+    if (fileFix) proposal = fileFix.propose(ctx);
     else {
       const p = fix!.propose({ object: objectDoc.json as JsonObject, finding, deployment: dep, projection: ctx.projection });
       proposal =
