@@ -8,6 +8,7 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, s
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { applyPatch, parsePatch } from 'diff';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
 
@@ -69,9 +70,12 @@ describe('--fix on the incident examples', () => {
       for (const c of comments(text)) expect(now, `${f} lost comment ${c}`).toContain(c);
     }
     expect(changed).toBeGreaterThanOrEqual(3);
-    // the dry run's diff is exactly what --fix wrote: apply it mentally by comparing the + lines
-    for (const line of dry.stdout.split('\n').filter((l) => l.startsWith('+') && !l.startsWith('+++'))) {
-      expect(files.some((f) => readFileSync(path.join(d, f), 'utf8').includes(line.slice(1)))).toBe(true);
+    // the dry run's diff is exactly what --fix wrote: applied to the originals (jsdiff), it gives the fixed files
+    const patches = parsePatch(dry.stdout);
+    expect(patches.length).toBe(changed);
+    for (const patch of patches) {
+      const f = patch.oldFileName!.replace(/^a\//, '');
+      expect(applyPatch(before.get(f)!, patch), f).toBe(readFileSync(path.join(d, f), 'utf8'));
     }
     const snapshot = new Map(files.map((f) => [f, readFileSync(path.join(d, f), 'utf8')]));
     const second = run(['--fix', 'incidents'], d);
