@@ -377,7 +377,7 @@ function planOne(result: LintResult, docs: FileDocs, plan: FixPlanOfFiles, findi
   {
     const i = deploymentOf(result, finding, role);
     if (i < 0) {
-      plan.skipped.push({ finding, reason: 'no deployment matches the finding' });
+      plan.skipped.push({ finding, reason: 'no single deployment matches the finding (objects of the same kind and name in one file?)' });
       return;
     }
     const dep = result.deployments[i];
