@@ -5,7 +5,7 @@ import { reportObjects } from '../report/objects.js';
 import type { ReportInput } from '../report/types.js';
 import type { Severity } from '../types.js';
 import { LINT_FORMATS } from './lint.js';
-import { failFlags, findingsExitCode, formatPairs, loadConfig, reportExpiredExemptions, reportTargets, toolVersion, writeReports } from './shared.js';
+import { failFlags, findingsExitCode, formatPairs, loadConfig, REPORT_ARG_OPTIONS, reportExpiredExemptions, reportTargets, toolVersion, writeReports } from './shared.js';
 
 /** The report formats of `redis-lint audit`: lint's, and PolicyReport objects. */
 export const AUDIT_FORMATS = [...LINT_FORMATS, 'policyreport'] as const satisfies readonly ReportFormat[];
@@ -53,12 +53,7 @@ export async function runAudit(argv: string[], out: NodeJS.WritableStream, err: 
         'all-namespaces': { type: 'boolean', short: 'A' },
         kubeconfig: { type: 'string' },
         context: { type: 'string' },
-        format: { type: 'string', multiple: true },
-        output: { type: 'string', short: 'o', multiple: true },
-        'fail-level': { type: 'string' },
-        'max-warnings': { type: 'string' },
-        config: { type: 'string', short: 'c' },
-        'no-config': { type: 'boolean' },
+        ...REPORT_ARG_OPTIONS,
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { LINT_FORMATS, runLint } from './lint.js';
-import { failFlags, formatPairs, loadConfig, reportTargets, toolVersion } from './shared.js';
+import { failFlags, formatPairs, loadConfig, REPORT_ARG_OPTIONS, reportTargets, toolVersion } from './shared.js';
 import { RULES, SOURCE_RULE_IDS } from '../rules/index.js';
 import { WORKLOAD_FIELDS, WORKLOAD_INPUT_NAMES, parseWorkloadValue, type WorkloadFlags } from '../sources/common.js';
 import type { Severity } from '../types.js';
@@ -85,12 +85,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       tokens: true,
       options: {
         values: { type: 'string', short: 'f', multiple: true },
-        format: { type: 'string', multiple: true },
-        output: { type: 'string', short: 'o', multiple: true },
-        'fail-level': { type: 'string' },
-        'max-warnings': { type: 'string' },
-        config: { type: 'string', short: 'c' },
-        'no-config': { type: 'boolean' },
+        ...REPORT_ARG_OPTIONS,
         policy: { type: 'string' },
         fix: { type: 'boolean' },
         'fix-dry-run': { type: 'boolean' },

@@ -12,6 +12,16 @@ import { InputError, type Finding, type Severity } from '../types.js';
 
 const LEVELS: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
 
+/** The parseArgs options of the report and config flags, the same for `lint` and `audit`. */
+export const REPORT_ARG_OPTIONS = {
+  format: { type: 'string', multiple: true },
+  output: { type: 'string', short: 'o', multiple: true },
+  'fail-level': { type: 'string' },
+  'max-warnings': { type: 'string' },
+  config: { type: 'string', short: 'c' },
+  'no-config': { type: 'boolean' },
+} as const;
+
 /** A token of node:util parseArgs (`tokens: true`). */
 type ArgToken = { kind: string; name?: string; value?: string };
 
