@@ -49,12 +49,12 @@ export { IGNORE_ALL, IGNORE_CHECK_PREFIX } from './policy/exemptions.js';
 export async function lintPaths(paths: string[], opts: LintOptions): Promise<LintResult> {
   const load = await loadPaths(paths);
   const values = opts.valuesFiles?.length ? await loadPaths(opts.valuesFiles) : undefined;
-  const result = lintDocuments(load.documents, opts.policy, values?.documents, opts.workloadFlags);
+  const result = lintDocuments(load.documents, opts.policy, values?.documents, opts.workloadFlags, { precedence: false });
   const inputErrors = [...load.errors, ...(values?.errors ?? [])];
   const parseFindings = inputErrors.map((e) => ({ ruleId: 'invalid-yaml', severity: severityOf(opts.policy, 'invalid-yaml') ?? 'error', message: e.message, pos: e.pos }) as Finding);
   const texts = new Map([...load.texts, ...(values?.texts ?? [])]);
   const severities = Object.fromEntries(Object.keys(opts.policy.rules).map((id) => [id, severityOf(opts.policy, id)]));
-  const findings = applySuppressions([...parseFindings, ...result.findings], texts, severities, new Set(Object.keys(opts.policy.rules)));
+  const findings = applyPrecedence(applySuppressions([...parseFindings, ...result.findings], texts, severities, new Set(Object.keys(opts.policy.rules))));
   return {
     ...result,
     findings: sortFindings(findings),
@@ -80,7 +80,7 @@ export function lintDocuments(
   policy: Policy,
   valuesDocs?: LoadedDocument[],
   workloadFlags?: WorkloadFlags,
-  exemptionOptions: ExemptionOptions = {},
+  exemptionOptions: ExemptionOptions & { precedence?: boolean } = {},
 ): Omit<LintResult, 'files' | 'inputErrors' | 'texts'> {
   const collected = collectDeployments(documents, { valuesDocs, chartVersionOf: chartVersionBeside });
   const exemptions = policy.exemptions ?? [];
@@ -138,7 +138,31 @@ export function lintDocuments(
       for (const entry of expiredExemptions(o, exemptions, now)) expired.push({ object, entry });
     }
   }
-  return { findings: sortFindings(dedupe(findings)), deployments, projections, expiredExemptions: expired };
+  const deduped = dedupe(findings);
+  return { findings: sortFindings(exemptionOptions.precedence === false ? deduped : applyPrecedence(deduped)), deployments, projections, expiredExemptions: expired };
+}
+
+/** Rule id -> the ids it supersedes (each rule's `supersedes`). */
+const SUPERSEDES: ReadonlyMap<string, readonly string[]> = new Map(RULES.filter((r) => r.supersedes?.length).map((r) => [r.id, r.supersedes!]));
+
+/**
+ * Precedence between rules, as data (each rule's `supersedes`): a finding of a superseded rule is
+ * dropped when a finding of a rule that supersedes it is about the same object and role (every
+ * role of it, for a finding reported once for several roles). One root cause, one finding: the
+ * most specific one, whose message carries the other's numbers and advice.
+ * Applied last, after severities, exemptions and inline suppressions: a rule turned off, exempted
+ * or suppressed reports nothing, so it hides nothing (the superseded finding then stands).
+ * Linear in the number of findings.
+ */
+export function applyPrecedence(findings: Finding[]): Finding[] {
+  if (!SUPERSEDES.size) return findings;
+  const key = (f: Finding, role: string | undefined, ruleId: string) => `${ruleId}\0${f.object ? objectKey(f.object) : f.pos.file}\0${role ?? ''}`;
+  const superseded = new Set<string>();
+  for (const f of findings) {
+    for (const id of SUPERSEDES.get(f.ruleId) ?? []) for (const role of [f.role, ...(f.alsoRoles ?? [])]) superseded.add(key(f, role, id));
+  }
+  if (!superseded.size) return findings;
+  return findings.filter((f) => ![f.role, ...(f.alsoRoles ?? [])].every((role) => superseded.has(key(f, role, f.ruleId))));
 }
 
 function severityOf(policy: Policy, id: string): Severity | undefined {

@@ -6,7 +6,7 @@ import { FIX_DESCRIPTIONS } from '../fix/files.js';
 import { FIXES } from '../fix/fixes.js';
 import { loadPolicy, type Policy, type RulePolicy } from '../policy/policy.js';
 import { formatStylish } from '../report/stylish.js';
-import { RULES, SOURCE_RULE_IDS } from '../rules/index.js';
+import { ALL_RULE_IDS, RULES, SOURCE_RULE_IDS } from '../rules/index.js';
 import type { Finding } from '../types.js';
 
 /**
@@ -60,7 +60,7 @@ const COMMENT_PROOF_RULES = new Set(['unused-suppression', 'invalid-suppression'
 
 /** Every rule id, in `redis-lint rules` order: the deployment rules, then the source-level ids. */
 export function allRuleIds(): string[] {
-  return [...RULES.map((r) => r.id), ...SOURCE_RULE_IDS];
+  return [...ALL_RULE_IDS];
 }
 
 /** The file name an example is shown (and linted) as. */

@@ -1,3 +1,4 @@
+import { didYouMean } from '../core/did-you-mean.js';
 import { asString, type YamlVNode } from '../load/vnode.js';
 import { InputError, type SourcePosition } from '../types.js';
 
@@ -81,7 +82,7 @@ export function readExemptionEntries(list: YamlVNode, knownRules: ReadonlySet<st
     const rules = rulesNode.items().map((r, j) => {
       const id = asString(r.value()) ?? '';
       if (id !== '*' && !knownRules.has(id)) {
-        throw new InputError(`${what}: exemptions.${i}.rules.${j}: "${id}" is not a rule of the policy (use "*" for every rule)`, rulesNode.child(j).valuePos());
+        throw new InputError(`${what}: exemptions.${i}.rules.${j}: "${id}" is not a rule of the policy${didYouMean(id, knownRules)} (use "*" for every rule)`, rulesNode.child(j).valuePos());
       }
       return id;
     });

@@ -8,6 +8,8 @@ import type { ModelParams } from '../model/params.js';
 import { readWorkloadEntries, type WorkloadEntry } from '../sources/common.js';
 import { InputError, type Severity } from '../types.js';
 import { readExemptionEntries, type ExemptionEntry } from './exemptions.js';
+import { didYouMean } from '../core/did-you-mean.js';
+import { ALL_RULE_IDS } from '../rules/index.js';
 
 /**
  * What the admission webhook does with a finding (Gatekeeper's enforcement actions): `deny` the
@@ -158,18 +160,17 @@ export function findConfigFile(dir: string = process.cwd()): string | undefined 
 export function loadPolicy(file?: string): Policy {
   const defaults = readPolicy(fileURLToPath(DEFAULT_POLICY_URL));
   const base = defaults.data as { rules: Record<string, RulePolicy>; model?: Partial<ModelParams> };
+  checkRuleIds(Object.keys(base.rules), defaults.root.child('rules'), 'policy');
   const baseWorkloads = readWorkloadEntries(defaults.root.child('workloads'));
   if (!file) return { rules: base.rules, model: base.model ?? {}, workloads: baseWorkloads, exemptions: [] };
   const { data: user, root } = readPolicy(file);
+  checkRuleIds(Object.keys(user.rules ?? {}), root.child('rules'), 'config');
   const workloads = [...readWorkloadEntries(root.child('workloads')), ...baseWorkloads];
   const rules: Record<string, RulePolicy> = { ...base.rules };
   for (const [id, given] of Object.entries(user.rules ?? {})) {
     const r: Partial<RulePolicy> = typeof given === 'string' ? { severity: given } : given;
-    const prev = rules[id];
-    if (!prev && !r.severity) {
-      throw new InputError(`invalid policy: rule "${id}" is not a built-in rule and has no severity`, root.child('rules').child(id).pos());
-    }
-    rules[id] = { ...prev, ...r, severity: r.severity ?? prev.severity, params: { ...prev?.params, ...r.params } };
+    const prev = rules[id] ?? { severity: 'off' };
+    rules[id] = { ...prev, ...r, severity: r.severity ?? prev.severity, params: { ...prev.params, ...r.params } };
   }
   const policy: Policy = { rules, model: { ...base.model, ...user.model }, workloads, exemptions: readExemptionEntries(root.child('exemptions'), new Set(Object.keys(rules))), configFile: file };
   if (user.failLevel) policy.failLevel = user.failLevel;
@@ -178,13 +179,26 @@ export function loadPolicy(file?: string): Policy {
     const namespaces: NonNullable<Policy['namespaces']> = {};
     for (const [ns, n] of Object.entries(user.namespaces)) {
       for (const id of Object.keys(n.rules ?? {})) {
-        if (!rules[id]) throw new InputError(`invalid policy: namespaces.${ns}.rules: "${id}" is not a rule of the policy`, root.child('namespaces').child(ns).child('rules').child(id).pos());
+        if (!rules[id]) throw new InputError(`invalid policy: namespaces.${ns}.rules: "${id}" is not a rule of redis-lint${didYouMean(id, ALL_RULE_IDS)}`, root.child('namespaces').child(ns).child('rules').child(id).pos());
       }
       namespaces[ns] = { rules: n.rules ?? {} };
     }
     policy.namespaces = namespaces;
   }
   return policy;
+}
+
+/**
+ * Every id under a policy's or config's `rules:` must be a rule of redis-lint (src/rules registry),
+ * like ESLint's "Definition for rule … was not found": a misspelt id would otherwise be accepted
+ * silently and the rule it meant would keep its default.
+ * @throws InputError at the unknown id, with the nearest rule id ("did you mean …")
+ */
+function checkRuleIds(ids: readonly string[], rulesNode: YamlVNode, kind: 'policy' | 'config'): void {
+  const known = new Set(ALL_RULE_IDS);
+  for (const id of ids) {
+    if (!known.has(id)) throw new InputError(`invalid ${kind}: rules.${id}: "${id}" is not a rule of redis-lint${didYouMean(id, known)} (redis-lint rules lists them)`, rulesNode.child(id).pos());
+  }
 }
 
 const byNamespace = new WeakMap<Policy, Map<string, Policy>>();

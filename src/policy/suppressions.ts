@@ -1,3 +1,4 @@
+import { didYouMean } from '../core/did-you-mean.js';
 import type { Finding, Severity, SourcePosition } from '../types.js';
 
 /**
@@ -66,7 +67,7 @@ export function parseSuppressions(file: string, text: string, knownRules: Readon
     }
     const unknown = ids.filter((id) => !knownRules.has(id));
     if (unknown.length) {
-      problems.push({ message: `redis-lint-${kind} names ${unknown.map((u) => `"${u}"`).join(', ')}, not ${unknown.length === 1 ? 'a rule' : 'rules'} of redis-lint (redis-lint rules lists them)`, pos });
+      problems.push({ message: `redis-lint-${kind} names ${unknown.map((u) => `"${u}"${didYouMean(u, knownRules)}`).join(', ')}, not ${unknown.length === 1 ? 'a rule' : 'rules'} of redis-lint (redis-lint rules lists them)`, pos });
       continue;
     }
     if (!reason) {

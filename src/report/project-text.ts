@@ -1,3 +1,4 @@
+import { redisSizeWords } from '../rules/words.js';
 import type { ModelParams } from '../model/params.js';
 import type { Projection } from '../model/projection.js';
 import { diskTimeline } from '../model/timeline.js';
@@ -154,7 +155,8 @@ function diskLines(dep: RedisDeployment, p: Projection, params: ModelParams): Li
     const pct = (free / volume) * 100;
     const line: Line = { label: 'headroom', value: formatBytes(free), note: `${pct.toFixed(pct > -10 && pct < 10 ? 1 : 0)}% of the ${formatBytes(volume)} volume free at the peak` };
     line.mark = free < 0 ? 'bad' : free / volume < params.headroomFraction ? 'warn' : 'ok';
-    if (free < 0) line.note = `the peak does not fit the ${formatBytes(volume)} volume (${pct.toFixed(0)}%)`;
+    // no negative size or percentage: say by how much the peak misses the volume
+    if (free < 0) Object.assign(line, { value: 'none', note: `the peak ${formatBytes(d.peakBytes)} does not fit the ${formatBytes(volume)} volume: ${formatBytes(-free)} short` });
     else if (line.mark === 'warn') line.note += ` (below the ${Math.round(params.headroomFraction * 100)}% the policy keeps)`;
     lines.push(line);
   } else {
@@ -180,7 +182,7 @@ function diskLines(dep: RedisDeployment, p: Projection, params: ModelParams): Li
 function memoryHeader(dep: RedisDeployment, p: Projection): string {
   const m = p.memory;
   const limit = m.limitBytes === null ? 'no memory limit' : `limit ${formatBytes(m.limitBytes)}${originLabel(dep.memoryLimit.origin)}`;
-  const maxmemory = m.maxmemoryBytes === null ? 'maxmemory not set' : `maxmemory ${confBytes(dep, 'maxmemory').value ? confValue(dep, 'maxmemory').value : formatBytes(m.maxmemoryBytes) + " (the master's)"}`;
+  const maxmemory = m.maxmemoryBytes === null ? 'maxmemory not set' : `maxmemory ${confBytes(dep, 'maxmemory').value ? redisSizeWords(confValue(dep, 'maxmemory').value, m.maxmemoryBytes) : formatBytes(m.maxmemoryBytes) + " (the master's)"}`;
   return `${limit}; ${maxmemory}`;
 }
 

@@ -2,7 +2,7 @@ import { formatBytes, formatSeconds } from '../model/units.js';
 import { formatQuantity } from '../model/volume.js';
 import { confBool, confBytes, confNumber, confSavePoints, confValue } from '../sources/redis-defaults.js';
 import { originLabel, originPosition, type RedisDeployment } from '../types.js';
-import { datasetWords, namedByDatasetWords, workloadList } from './words.js';
+import { datasetWords, namedByDatasetWords, redisSizeWords, workloadList } from './words.js';
 import { numParam, type Rule } from './rule.js';
 
 /** AOF on, or RDB save points in effect. */
@@ -17,10 +17,6 @@ function volumeWords(dep: RedisDeployment): string {
   return size ? `${kind} ${formatBytes(size.value)}${originLabel(size.origin)}` : kind;
 }
 
-/** "64mb", or "64m (61Mi)" when the Redis unit is not a binary one. */
-function minWords(raw: string, bytes: number): string {
-  return /^\d+(mb|gb|kb)$/i.test(raw.trim()) ? raw.trim() : `${raw.trim()} (${formatBytes(bytes)})`;
-}
 
 /**
  * aof-rewrite-unreachable: the volume is not larger than auto-aof-rewrite-min-size (serverCron,
@@ -30,6 +26,7 @@ function minWords(raw: string, bytes: number): string {
 export const aofRewriteUnreachable: Rule = {
   id: 'aof-rewrite-unreachable',
   needsWorkload: true,
+  supersedes: ['aof-disk-headroom'],
   check({ dep, projection }) {
     // percentage 0 disables rewrites whatever the volume size, so it needs no known size (existingClaim);
     // without a data volume persistence-ephemeral reports the AOF instead
@@ -41,10 +38,13 @@ export const aofRewriteUnreachable: Rule = {
     const ttf = projection.disk.timeToFullSeconds;
     const inputs = workloadList(dep, namedByDatasetWords(projection));
     const when = ttf !== null ? ` (full in ${formatSeconds(ttf)}; ${datasetWords(dep, projection)}${inputs ? `; workload: ${inputs}` : ''})` : '';
+    // aof-disk-headroom's advice, folded in (this rule supersedes it): the volume the model recommends
+    const rec = projection.disk.recommendedVolumeBytes;
+    const grow = rec !== null && (!volume || rec > volume.value) ? `; recommended volume ${formatQuantity(rec)}` : '';
     if (pct.value === 0) {
       return [
         {
-          message: `auto-aof-rewrite-percentage 0${originLabel(pct.origin)} disables automatic AOF rewrites: the AOF grows until the ${volumeWords(dep)} volume is full${when}`,
+          message: `auto-aof-rewrite-percentage 0${originLabel(pct.origin)} disables automatic AOF rewrites: the AOF grows until the ${volumeWords(dep)} volume is full${when}${grow}`,
           pos: originPosition(pct.origin),
         },
       ];
@@ -52,7 +52,7 @@ export const aofRewriteUnreachable: Rule = {
     if (volume && min.value !== null && volume.value <= min.value) {
       return [
         {
-          message: `${volumeWords(dep)} is ${volume.value < min.value ? 'below' : 'not above'} auto-aof-rewrite-min-size ${minWords(confValue(dep, 'auto-aof-rewrite-min-size').value, min.value)}${originLabel(min.origin)}: the AOF can never be rewritten and grows until the disk is full${when}`,
+          message: `${volumeWords(dep)} is ${volume.value < min.value ? 'below' : 'not above'} auto-aof-rewrite-min-size ${redisSizeWords(confValue(dep, 'auto-aof-rewrite-min-size').value, min.value)}${originLabel(min.origin)}: the AOF can never be rewritten and grows until the disk is full${when}${grow}`,
           pos: originPosition(volume.origin),
         },
       ];
@@ -64,7 +64,8 @@ export const aofRewriteUnreachable: Rule = {
 /**
  * aof-disk-headroom: the projected steady-state peak on the volume (AOF rewrite: old BASE + INCRs
  * + new BASE + writes meanwhile, plus dump.rdb; or dump.rdb + temp RDB) exceeds the volume minus
- * headroom. Skipped when aof-rewrite-unreachable already applies (min-size above the volume).
+ * headroom. aof-rewrite-unreachable supersedes it (engine precedence) when the AOF can never be
+ * rewritten: the same volume, the more specific cause.
  */
 export const aofDiskHeadroom: Rule = {
   id: 'aof-disk-headroom',
@@ -73,7 +74,6 @@ export const aofDiskHeadroom: Rule = {
     const volume = dep.volume.size;
     const peak = projection.disk.peakBytes;
     if (!volume || peak === null || !persistenceOn(dep)) return [];
-    if (aofRewriteUnreachable.check({ dep, projection, params: {} }).length) return [];
     const headroom = numParam(params, 'headroomPercent', 20) / 100;
     const usable = volume.value * (1 - headroom);
     if (peak <= usable) return [];

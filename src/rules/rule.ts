@@ -26,6 +26,12 @@ export interface Rule {
    * rules skip a ConfigMap's redis.conf that no workload in the run mounts
    */
   needsWorkload: boolean;
+  /**
+   * Rules whose finding this rule's finding replaces when both are about the same object and
+   * role: one root cause, one finding (the engine's applyPrecedence, after severities,
+   * exemptions and suppressions). The superseding message carries the other's numbers and advice.
+   */
+  supersedes?: readonly string[];
   check(ctx: RuleContext): RuleResult[];
 }
 

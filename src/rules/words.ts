@@ -1,6 +1,6 @@
 import type { Projection } from '../model/projection.js';
 import { formatBytes } from '../model/units.js';
-import { confValue } from '../sources/redis-defaults.js';
+import { confBytes, confValue } from '../sources/redis-defaults.js';
 import { originLabel, type Origin, type RedisDeployment, type WorkloadInput } from '../types.js';
 
 /** How the dataset size was bounded, for messages: "dataset bounded by maxmemory 1gb", "dataset 2Gi from --dataset-size". */
@@ -13,7 +13,7 @@ export function datasetWords(dep: RedisDeployment, projection: Projection): stri
     }
     case 'maxmemory':
       return dep.config.get('maxmemory') || !dep.masterMaxmemory
-        ? `dataset bounded by maxmemory ${confValue(dep, 'maxmemory').value}`
+        ? `dataset bounded by maxmemory ${redisSizeWords(confValue(dep, 'maxmemory').value, confBytes(dep, 'maxmemory').value)}`
         : `dataset bounded by the master's maxmemory ${formatBytes(dep.masterMaxmemory.value)}`;
     case 'memory-limit':
       return `no maxmemory: dataset bounded by the ${formatBytes(bytes ?? 0)} memory limit${originLabel(dep.memoryLimit.origin)}`;
@@ -76,4 +76,16 @@ export function workloadWords(dep: RedisDeployment, skip: ReadonlyArray<keyof Wo
 /** The inputs {@link datasetWords} already names: the dataset when it came from the workload. */
 export function namedByDatasetWords(projection: Projection): Array<keyof WorkloadInput> {
   return projection.dataset.basis === 'workload' ? ['datasetBytes'] : [];
+}
+
+/**
+ * A Redis size as written, for messages: "64mb" as is when it is in whole binary Redis units
+ * (kb, mb, gb), else with the Kubernetes size beside it ("94371840 (90Mi)", "64m (61Mi)"), so
+ * a message never shows raw bytes alone.
+ * @param bytes the value parsed (src/model/units.ts parseRedisMemory), null when it is not a size
+ */
+export function redisSizeWords(raw: string, bytes: number | null): string {
+  const t = raw.trim();
+  if (/^\d+(kb|mb|gb)$/i.test(t) || bytes === null) return t;
+  return `${t} (${formatBytes(bytes)})`;
 }

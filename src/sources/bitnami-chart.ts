@@ -588,7 +588,8 @@ export function effectiveResources(role: unknown, chart: number | string | undef
     const requests = isPlainObject(resources.requests) ? resources.requests : {};
     // rendered as is; `{limits: {}, requests: {}}` renders no resources at all
     const empty = Object.keys(limits).length === 0 && Object.keys(requests).length === 0;
-    return { source: empty ? 'none' : 'resources', memoryLimitBytes: quantityBytes(limits.memory), memoryRequestBytes: quantityBytes(requests.memory) };
+    // a limit of 0 is no limit (the kubelet sets none; see memoryLimitValue in common.ts)
+    return { source: empty ? 'none' : 'resources', memoryLimitBytes: quantityBytes(limits.memory) || null, memoryRequestBytes: quantityBytes(requests.memory) };
   }
   const presetValue = 'resourcesPreset' in r ? r.resourcesPreset : defaults.resourcesPreset;
   const preset = typeof presetValue === 'string' ? presetValue : undefined;

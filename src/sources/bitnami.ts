@@ -3,6 +3,7 @@ import { LayeredVNode, ObjectVNode, YamlVNode, asBool, asNumber, asString, at, t
 import type { ConfigDirective, DataVolume, ObjectRef, Origin, RedisConfig, RedisDeployment, RedisRole, Setting, SourcePosition, WorkloadInput } from '../types.js';
 import { findingObject, probeTiming, quantityNotice, quantityValue, type SourceFinding, type SourceResult } from './common.js';
 import { applyDirectives, parseRedisConf, parseServerArgs } from './redis-conf.js';
+import { confProblemFindings } from './configmap.js';
 import { parseRedisMemory } from '../model/units.js';
 import { versionFromTag } from './workload.js';
 import {
@@ -287,7 +288,9 @@ function roleConfig(values: VNode, spec: RoleSpec, sentinel: boolean, findings: 
     if (layer === 'extraFlags') {
       const flags = values.get(spec.key).get('extraFlags');
       const args = flags.items().map((item) => ({ text: asString(item.value()) ?? '', origin: item.origin() }));
-      applyDirectives(config, parseServerArgs(args).directives);
+      const parsed = parseServerArgs(args);
+      for (const f of confProblemFindings(parsed.problems, findingObject(object))) findings.push(f);
+      applyDirectives(config, parsed.directives);
       continue;
     }
     const node = at(values, layer);
@@ -304,7 +307,7 @@ function confDirectives(node: VNode, findings: SourceFinding[], object: ObjectRe
   const yamlNode = winningYamlNode(node);
   const ctx: DocContext = yamlNode && isStringScalar(yamlNode.node) ? embeddedContext(yamlNode.node, yamlNode.ctx, yamlNode.path) : fixedContext(text, origin);
   const { directives, problems } = parseRedisConf(text, ctx);
-  for (const p of problems) findings.push({ ruleId: 'unresolved-values', message: p.message, pos: p.origin.kind === 'file' ? p.origin.pos : p.origin.anchor, object: findingObject(object) });
+  for (const f of confProblemFindings(problems, findingObject(object))) findings.push(f);
   if (origin.kind !== 'file') {
     // chart-default text: every directive carries the default origin, anchored where the user would override it
     return directives.map((d) => ({ ...d, origin: { ...origin, key: `${origin.key} (${d.name})` } as Origin }));

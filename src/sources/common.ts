@@ -119,6 +119,16 @@ export function quantityValue(v: unknown): number | undefined {
 }
 
 /**
+ * A container memory limit in bytes: a quantity above 0. `0` is no limit: the kubelet passes 0
+ * to the runtime, which sets no cgroup memory limit (CRI LinuxContainerResources.memory_limit_in_bytes:
+ * 0 = unlimited), as for an absent limit; undefined for that, for a negative and for a non-quantity.
+ */
+export function memoryLimitValue(v: unknown): number | undefined {
+  const n = quantityValue(v);
+  return n !== undefined && n > 0 ? n : undefined;
+}
+
+/**
  * What is wrong with a quantity a user wrote (a memory limit, a volume size), for an
  * `unresolved-values` notice at the value; undefined when it is fine, unset or a default.
  * Before this (test/hardening), such values were dropped silently: `-1Gi` made the model refuse

@@ -1,4 +1,5 @@
 import type { DocContext } from '../load/documents.js';
+import { parseRedisMemory, UnitError } from '../model/units.js';
 import type { ConfigDirective, Origin, RedisConfig } from '../types.js';
 
 /**
@@ -101,9 +102,69 @@ export function parseRedisConf(text: string, ctx: DocContext): { directives: Con
       continue;
     }
     if (!args.length) continue;
-    directives.push({ name: args[0].toLowerCase(), args: args.slice(1), origin });
+    const d = { name: args[0].toLowerCase(), args: args.slice(1), origin };
+    const refused = refusedDirective(d);
+    if (refused) problems.push({ message: refused, origin });
+    else directives.push(d);
   }
   return { directives, problems };
+}
+
+/** yes/no directives redis-lint reads (Redis 7.0 config.c createBoolConfig; `slave-` is the old alias). */
+const BOOL_DIRECTIVES = new Set(['appendonly', 'no-appendfsync-on-rewrite', 'aof-use-rdb-preamble', 'aof-load-truncated', 'repl-diskless-sync', 'stop-writes-on-bgsave-error', 'replica-ignore-maxmemory', 'slave-ignore-maxmemory']);
+/** Memory directives redis-lint reads (config.c createSizeTConfig/createULongLongConfig with MEMORY_CONFIG, parsed by memtoull in util.c). */
+const MEMORY_DIRECTIVES = new Set(['maxmemory', 'auto-aof-rewrite-min-size', 'repl-backlog-size']);
+/** Enum directives redis-lint reads (config.c createEnumConfig: appendfsync_enum, maxmemory_policy_enum). */
+const ENUM_DIRECTIVES: Record<string, readonly string[]> = {
+  appendfsync: ['everysec', 'always', 'no'],
+  'maxmemory-policy': ['volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'noeviction'],
+};
+/** Integer directives redis-lint reads, with Redis's bounds (config.c createIntConfig). */
+const INT_DIRECTIVES: Record<string, [number, number]> = { 'auto-aof-rewrite-percentage': [0, 2147483647], hz: [0, 2147483647] };
+
+/**
+ * Why Redis refuses a directive redis-lint reads, or undefined when Redis accepts it. Checked
+ * against redis-server 7.0.15 (`redis-server <conf>` and `redis-server --port 0 --<name> ...`),
+ * which stops with `*** FATAL CONFIG FILE ERROR ***` and the reason quoted here; the reasons are
+ * those of src/config.c (Redis 7.0) `loadServerConfigFromString` ("wrong number of arguments":
+ * a standard config takes exactly one argument; "Bad directive or wrong number of arguments":
+ * an unknown name such as `appendonly=yes`) and of the typed setters (boolConfigSet: "argument
+ * must be 'yes' or 'no'"; numericParseString: "argument must be a memory value", memtoull in
+ * src/util.c takes digits and a unit, no fraction or sign; enumConfigSet: "argument(s) must be
+ * one of the following"). A `#` is a comment only at the start of a line (config.c skips lines
+ * whose first character is `#`), so `appendonly yes # note` has three arguments.
+ * Other directives are not checked (redis-lint does not read them).
+ * @returns the finding's message, naming the line and Redis's reason
+ */
+export function refusedDirective(d: ConfigDirective): string | undefined {
+  const line = `"${[d.name, ...d.args].join(' ').slice(0, 80)}"`;
+  const fatal = (why: string) => `${line}: ${why}: Redis refuses to start (FATAL CONFIG FILE ERROR)`;
+  if (d.name.includes('=')) return fatal(`Bad directive or wrong number of arguments (write "${d.name.split('=')[0]} ${d.name.split('=').slice(1).join('=')}": no "=")`);
+  const typed = BOOL_DIRECTIVES.has(d.name) || MEMORY_DIRECTIVES.has(d.name) || d.name in ENUM_DIRECTIVES || d.name in INT_DIRECTIVES;
+  if (!typed) return undefined;
+  if (d.args.length !== 1) {
+    const comment = d.args.includes('#') || d.args.some((a) => a.startsWith('#')) ? ' (a comment must be on its own line)' : '';
+    return fatal(`wrong number of arguments${comment}`);
+  }
+  const v = d.args[0];
+  if (BOOL_DIRECTIVES.has(d.name) && !/^(yes|no)$/i.test(v)) return fatal(`argument must be 'yes' or 'no'`);
+  if (MEMORY_DIRECTIVES.has(d.name)) {
+    try {
+      parseRedisMemory(v);
+    } catch (e) {
+      if (!(e instanceof UnitError)) throw e;
+      return fatal('argument must be a memory value (digits and a unit such as 1536mb: no fraction, no sign)');
+    }
+  }
+  const choices = ENUM_DIRECTIVES[d.name];
+  if (choices && !choices.includes(v.toLowerCase())) return fatal(`argument(s) must be one of the following: ${choices.join(', ')}`);
+  const bounds = INT_DIRECTIVES[d.name];
+  if (bounds) {
+    if (!/^-?\d+$/.test(v)) return fatal("argument couldn't be parsed into an integer");
+    const n = Number(v);
+    if (n < bounds[0] || n > bounds[1]) return fatal(`argument must be between ${bounds[0]} and ${bounds[1]} inclusive`);
+  }
+  return undefined;
 }
 
 /**
@@ -111,9 +172,10 @@ export function parseRedisConf(text: string, ctx: DocContext): { directives: Con
  * every `--name` starts a new config line, following arguments are its values; an argv element
  * holding "--loglevel warning" is one line). The first argument may be a config file path.
  * @param args argv after the executable, each with its origin (e.g. the `args[3]` node)
- * @returns the directives and the config file path when one is given first
+ * @returns the directives Redis accepts, the config file path when one is given first, and the
+ *   arguments Redis refuses (see {@link refusedDirective})
  */
-export function parseServerArgs(args: Array<{ text: string; origin: Origin }>): { configFile?: { path: string; origin: Origin }; directives: ConfigDirective[] } {
+export function parseServerArgs(args: Array<{ text: string; origin: Origin }>): { configFile?: { path: string; origin: Origin }; directives: ConfigDirective[]; problems: ConfProblem[] } {
   const directives: ConfigDirective[] = [];
   let configFile: { path: string; origin: Origin } | undefined;
   let current: ConfigDirective | undefined;
@@ -129,7 +191,14 @@ export function parseServerArgs(args: Array<{ text: string; origin: Origin }>): 
       current.args.push(a.text);
     }
   });
-  return { configFile, directives };
+  // Redis refuses these at start-up as it does in a file (main() in server.c feeds argv to loadServerConfigFromString)
+  const problems: ConfProblem[] = [];
+  const valid = directives.filter((d) => {
+    const refused = refusedDirective(d);
+    if (refused) problems.push({ message: refused, origin: d.origin });
+    return !refused;
+  });
+  return { configFile, directives: valid, problems };
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   objectRefOf,
   probeTiming,
   quantityNotice,
+  memoryLimitValue,
   quantityValue,
   rootOf,
   settingOf,
@@ -501,7 +502,7 @@ function envOf(container: YamlVNode): Map<string, YamlVNode> {
 function containerConfig(pod: PodCtx, container: YamlVNode, image: ImageRef | undefined, launch: Launch): RedisConfig {
   const flags = parseServerArgs(launch.serverArgs.map((t) => ({ text: t.text, origin: t.origin })));
   const layers: ConfigDirective[] = [];
-  const problems: ConfProblem[] = [];
+  const problems: ConfProblem[] = [...flags.problems];
   const addFile = (path: string, at: Origin) => {
     const f = readConfFile(pod, container, path, at);
     if (f) {
@@ -777,7 +778,7 @@ export function workloadDeployments(doc: LoadedDocument, run: RunContext, pvcs: 
       failover,
       replicaCount,
       volume,
-      memoryLimit: settingOf<number | null>(resources.child('limits').child('memory'), quantityValue, null),
+      memoryLimit: settingOf<number | null>(resources.child('limits').child('memory'), memoryLimitValue, null),
       memoryRequest: settingOf<number | null>(resources.child('requests').child('memory'), quantityValue, null),
       fsGroup: settingOf<number | null>(podSpec.child('securityContext').child('fsGroup'), asNumber, null),
       runAsUser: user,

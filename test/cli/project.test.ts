@@ -112,7 +112,7 @@ describe('redis-lint project: text', () => {
     expect(r.stdout).toMatch(/steady-state peak +576Mi/);
     expect(r.stdout).toMatch(/recommended volume +720Mi +✖/);
     // headroom = 50Mi − 576Mi = −526Mi, −1052% of the volume
-    expect(r.stdout).toMatch(/headroom +-526Mi +✖ the peak does not fit the 50Mi volume \(-1052%\)/);
+    expect(r.stdout).toMatch(/headroom +none +✖ the peak 576Mi does not fit the 50Mi volume: 526Mi short/);
     expect(r.stdout).toMatch(/time to full +unknown +needs a write rate \(--write-rate\)/);
     expect(r.stdout).toMatch(/fork peak +393Mi +✖ 201Mi over the limit/);
     expect(r.stdout).toMatch(/liveness probe +45s +✔ passes while Redis answers LOADING/);

@@ -79,9 +79,11 @@ describe('config file: webhook keys', () => {
     ['mutate that is not a boolean', 'rules:\n  data-volume-fsgroup:\n    mutate: yes\n', 3, /mutate must be boolean/],
     ['a namespace override without rules', 'rules: {}\nnamespaces:\n  dev: {}\n', 3, /namespaces\.dev must have required property 'rules'/],
     ['an unknown key in a namespace override', 'rules: {}\nnamespaces:\n  dev:\n    rules:\n      replicas-failover: {params: {}}\n', 5, /params is not a known key/],
-    ['a namespace override of an unknown rule', 'rules: {}\nnamespaces:\n  dev:\n    rules:\n      no-such-rule: {action: warn}\n', 5, /namespaces\.dev\.rules: "no-such-rule" is not a rule of the policy/],
+    ['a namespace override of an unknown rule', 'rules: {}\nnamespaces:\n  dev:\n    rules:\n      no-such-rule: {action: warn}\n', 5, /namespaces\.dev\.rules: "no-such-rule" is not a rule of redis-lint/],
+    ['a misspelt rule id', 'rules:\n  aof-disk-headrom: off\n', 2, /rules\.aof-disk-headrom: "aof-disk-headrom" is not a rule of redis-lint \(did you mean "aof-disk-headroom"\?\)/],
+    ['a misspelt rule id in a namespace override', 'rules: {}\nnamespaces:\n  dev:\n    rules:\n      maxmemory-unsett: {action: warn}\n', 5, /did you mean "maxmemory-unset"\?/],
     ['an exemption without a reason', 'rules: {}\nexemptions:\n  - {kind: StatefulSet, name: redis, rules: ["*"]}\n', 3, /exemptions\.0 must have required property 'reason'/],
-    ['an exemption of an unknown rule', 'rules: {}\nexemptions:\n  - kind: StatefulSet\n    name: redis\n    rules: [data-volume-fsgroup, data-volume-fsgrup]\n    reason: x\n', 5, /exemptions\.0\.rules\.1: "data-volume-fsgrup" is not a rule of the policy/],
+    ['an exemption of an unknown rule', 'rules: {}\nexemptions:\n  - kind: StatefulSet\n    name: redis\n    rules: [data-volume-fsgroup, data-volume-fsgrup]\n    reason: x\n', 5, /exemptions\.0\.rules\.1: "data-volume-fsgrup" is not a rule of the policy \(did you mean "data-volume-fsgroup"\?\)/],
     ['an expiry that is not YYYY-MM-DD', 'rules: {}\nexemptions:\n  - {kind: StatefulSet, name: redis, rules: ["*"], reason: x, expires: "31.01.2030"}\n', 3, /exemptions\.0\.expires must match pattern/],
     ['an expiry date that does not exist', 'rules: {}\nexemptions:\n  - kind: StatefulSet\n    name: redis\n    rules: ["*"]\n    reason: x\n    expires: 2030-02-30\n', 7, /exemptions\.0\.expires: "2030-02-30" is not a date/],
   ])('%s is an InputError at its line', (_name, text, line, message) => {

@@ -37,9 +37,9 @@ describe('loadPolicy', () => {
     }
   });
 
-  it('an unknown rule without a severity is an InputError at its key', () => {
-    const file = policyFile('rules:\n  no-such-rule:\n    params: {}\n');
-    expect(() => loadPolicy(file)).toThrow(/no-such-rule/);
+  it('an unknown rule id is an InputError at its key, with or without a severity', () => {
+    expect(() => loadPolicy(policyFile('rules:\n  no-such-rule:\n    params: {}\n'))).toThrow(/rules\.no-such-rule: "no-such-rule" is not a rule of redis-lint/);
+    expect(() => loadPolicy(policyFile('rules:\n  aof-disk-headrom: off\n'))).toThrow(/did you mean "aof-disk-headroom"\?/);
   });
 });
 

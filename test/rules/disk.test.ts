@@ -208,11 +208,6 @@ ruleTester('aof-rewrite-unreachable', {
 ruleTester('aof-disk-headroom', {
   valid: [
     {
-      // unreachable already explains the 50Mi volume; headroom is skipped, not reported twice
-      name: 'HelmRelease 50Mi: aof-rewrite-unreachable applies instead',
-      code: klamm50Mi,
-    },
-    {
       // Dset = maxmemory 100mb; B = 100Mi; T = 200Mi; no dump.rdb (save ""); peak = 200 + 0 + 100 = 300Mi
       // usable = 1Gi × 0.8 = 819.2Mi >= 300Mi
       name: 'HelmRelease 1Gi with maxmemory 100mb: peak 300Mi fits 819.2Mi',
@@ -256,6 +251,13 @@ ruleTester('aof-disk-headroom', {
     },
   ],
   invalid: [
+    {
+      // alone (aof-rewrite-unreachable off or exempt) the 50Mi volume still gets this finding; with both
+      // on, the engine keeps only aof-rewrite-unreachable's (supersedes), see test/rules/precedence.test.ts
+      name: 'HelmRelease 50Mi: reported on its own when aof-rewrite-unreachable is off',
+      code: klamm50Mi,
+      errors: [{ line: 21, at: 'size: 50Mi', includes: ['PVC 50Mi', 'recommended volume 720Mi'] }],
+    },
     {
       // chart 20.x: Redis 7.4 (multi-part AOF), commonConfiguration appendonly yes + save "", preset nano 192Mi
       // Dset = 192Mi (no maxmemory: the limit); B = 192Mi; w = 0; b = 192Mi; T = max(64Mi + 1, 2 × 192Mi) = 384Mi

@@ -109,8 +109,12 @@ describe('fork-memory-headroom with workload inputs', () => {
 
 describe('maxmemory-unset and the disk rules name their workload inputs', () => {
   it('maxmemory-unset: the fork it budgets for uses the write rate', () => {
-    const m = message(lintWith(klamm50Mi, { flags: { writeRateBytesPerSec: { value: MI, flag: '--write-rate' } } }), 'maxmemory-unset');
+    const policy = loadPolicy();
+    const alone = { ...policy, rules: { ...policy.rules, 'fork-memory-headroom': { ...policy.rules['fork-memory-headroom'], severity: 'off' as const } } };
+    const m = message(lintWith(klamm50Mi, { flags: { writeRateBytesPerSec: { value: MI, flag: '--write-rate' } }, policy: alone }), 'maxmemory-unset');
     expect(m).toContain('(what the limit carries through a fork; workload: write rate 1Mi/s from --write-rate)');
+    // with both on, fork-memory-headroom supersedes it and names the same input
+    expect(message(lintWith(klamm50Mi, { flags: { writeRateBytesPerSec: { value: MI, flag: '--write-rate' } } }), 'fork-memory-headroom')).toContain('workload: write rate 1Mi/s from --write-rate');
   });
 
   it('aof-rewrite-unreachable: the time to full names the dataset and the write rate', () => {
@@ -122,7 +126,7 @@ describe('maxmemory-unset and the disk rules name their workload inputs', () => 
 
   it('aof-rewrite-unreachable without a write rate names no workload input', () => {
     const m = message(lintWith(klamm50Mi, { flags: { datasetBytes: { value: 10 * MI, flag: '--dataset-size' } } }), 'aof-rewrite-unreachable');
-    expect(m).toMatch(/grows until the disk is full$/);
+    expect(m).toMatch(/grows until the disk is full; recommended volume \d+Mi$/);
   });
 
   it('aof-disk-headroom: the real dataset instead of the maxmemory bound, with its source', () => {

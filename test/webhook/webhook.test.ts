@@ -144,12 +144,13 @@ describe.skipIf(!OPENSSL)('redis-lint serve over HTTPS (needs openssl)', () => {
       expect(r.status?.code).toBe(403);
       expect(deniedRules(r.status?.message).sort()).toEqual(['aof-rewrite-unreachable', 'fork-memory-headroom']);
       expect(r.status?.message).toMatch(/^redis-lint denied HelmRelease klamm-prod\/redis, 2 problems:/);
-      expect(warnedRules(r.warnings).sort()).toEqual(['maxmemory-unset', 'replicas-failover']);
+      // maxmemory-unset is superseded by fork-memory-headroom (one root cause, one finding)
+      expect(warnedRules(r.warnings).sort()).toEqual(['replicas-failover']);
       // the same messages as the CLI, numbers included
       const cli = (await lintPaths([path.join(root, KLAMM)], { policy: loadPolicy() })).findings;
       for (const f of cli.filter((x) => x.severity === 'error')) expect(r.status?.message).toContain(`[${f.ruleId}] ${f.message}`);
       expect(r.status?.message).toContain('PVC 50Mi is below auto-aof-rewrite-min-size 64mb');
-      expect(r.warnings).toContain('maxmemory-unset: memory limit 192Mi (chart default) without maxmemory');
+      expect(r.status?.message).toContain('without maxmemory Redis is also OOM-killed instead of evicting or refusing writes; set maxmemory to at most 91mb');
       expectWarningsBounded(r.warnings);
     });
 
