@@ -1,7 +1,7 @@
 import { isUtf8 } from 'node:buffer';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import YAML, { LineCounter, isScalar, type Alias, type Document, type Scalar } from 'yaml';
+import YAML, { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type Scalar } from 'yaml';
 import { InputError, type SourcePosition } from '../types.js';
 
 /**
@@ -45,8 +45,46 @@ export interface LoadResult {
  */
 export const MAX_ALIAS_COUNT = 10_000;
 
-/** yaml parse options: YAML 1.2 core schema, unique keys (Helm and kubectl reject duplicates), errors with line and column. */
-const PARSE_OPTIONS = { uniqueKeys: true, prettyErrors: true, strict: true } as const;
+/**
+ * yaml parse options: YAML 1.2 core schema, errors with line and column. Keys must be unique
+ * (Helm and kubectl reject duplicates), but the check is ours ({@link firstDuplicateKey}, one O(n)
+ * pass): yaml's own `uniqueKeys` compares each key with every earlier key of its map, O(n²)
+ * (1 MB of keys took 50 s, issue 13).
+ */
+export const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: true, strict: true } as const;
+
+/**
+ * The first key (in text order) that repeats an earlier key of the same map, as yaml's
+ * `uniqueKeys: true` would report it ("Map keys must be unique" at the repeated key): two keys are
+ * equal when they are the same node or scalars with the same value (`1` and `"1"` differ). One pass
+ * over the document with an explicit stack (no recursion, so any depth the parser accepted), a
+ * Set of key values per map: O(nodes).
+ * @returns the offset of the repeated key in the document's text, or undefined
+ */
+export function firstDuplicateKey(doc: Document): number | undefined {
+  let first: number | undefined;
+  const stack: unknown[] = [doc.contents];
+  while (stack.length) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      const seen = new Set<unknown>();
+      for (const pair of node.items) {
+        const k = pair.key as Node | null;
+        if (isScalar(k)) {
+          if (seen.has(k.value)) {
+            const at = k.range?.[0];
+            if (at !== undefined && (first === undefined || at < first)) first = at;
+          } else seen.add(k.value);
+        }
+        if (k !== null && typeof k === 'object' && !isAlias(k)) stack.push(k);
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(isPair(item) ? item.value : item);
+    }
+  }
+  return first;
+}
 
 /** Build a DocContext for a whole file's text. */
 export function fileContext(file: string, text: string, lineCounter: LineCounter): DocContext {
@@ -90,6 +128,12 @@ export function parseText(text: string, file: string): { documents: LoadedDocume
   const mayHaveAlias = source.includes('*');
   parsed.forEach((doc, index) => {
     const err = doc.errors[0];
+    const dup = firstDuplicateKey(doc);
+    if (dup !== undefined && (!err || dup < err.pos[0])) {
+      const at = lineCounter.linePos(dup);
+      errors.push(new InputError('invalid YAML: Map keys must be unique', filePos(file, at.line, at.col)));
+      return;
+    }
     if (err) {
       const at = err.linePos?.[0] ?? { line: 1, col: 1 };
       let firstLine = err.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');

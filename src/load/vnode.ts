@@ -1,4 +1,4 @@
-import { Scalar, isAlias, isMap, isPair, isScalar, isSeq, type Document, type Node, type Pair } from 'yaml';
+import { Scalar, isAlias, isMap, isScalar, isSeq, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 import type { Origin, SourcePosition } from '../types.js';
 import { MAX_ALIAS_COUNT, type DocContext } from './documents.js';
 
@@ -81,7 +81,7 @@ export class YamlVNode implements VNode {
     const path = [...this.path, key];
     const anchorParent = this.node === undefined ? this.parent : this;
     if (isMap(this.node)) {
-      const pair = this.node.items.find((p) => keyOf(p) === String(key));
+      const pair = pairIndex(this.node).get(String(key));
       if (pair) return new YamlVNode(this.ctx, this.doc, resolve(this.doc, pair.value as Node | undefined) ?? nullNode(pair), pair.key as Node, path, this);
     } else if (isSeq(this.node) && typeof key === 'number') {
       const item = this.node.items[key] as Node | undefined;
@@ -142,6 +142,26 @@ export class YamlVNode implements VNode {
     if (this.node !== undefined) return this.path.length;
     return this.parent ? this.parent.existingDepth() : 0;
   }
+}
+
+/**
+ * The pairs of a map by key (the first pair of a key wins, as `items.find` did), built once per
+ * map node and kept as long as the node lives: a lookup is O(1), so reading every key of a map
+ * of n keys is O(n), not O(n²) (issue 13: a 100k-key HelmRelease took 181 s).
+ */
+const PAIR_INDEX = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairIndex(map: YAMLMap): Map<string, Pair> {
+  let index = PAIR_INDEX.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items as Pair[]) {
+      const k = keyOf(p);
+      if (k !== undefined && !index.has(k)) index.set(k, p);
+    }
+    PAIR_INDEX.set(map, index);
+  }
+  return index;
 }
 
 function keyOf(p: Pair): string | undefined {

@@ -335,34 +335,74 @@ function fixedContext(text: string, origin: Origin): DocContext {
 }
 
 /** Edit distance, for "did you mean" on misspelt keys. */
-function distance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++)
-    for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-  return d[a.length][b.length];
+function distance(a: string, b: string, max = Infinity): number {
+  // two rows, reused across calls (this runs once per unknown key and candidate)
+  if (ROWS[0].length <= b.length) ROWS = [new Uint32Array(b.length + 1), new Uint32Array(b.length + 1)];
+  let [prev, cur] = ROWS;
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    cur[0] = i;
+    let rowMin = i;
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= b.length; j++) {
+      const sub = prev[j - 1] + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+      const del = prev[j] + 1;
+      const ins = cur[j - 1] + 1;
+      const v = sub < del ? (sub < ins ? sub : ins) : del < ins ? del : ins;
+      cur[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    // every later row is at least this row's minimum: already too far
+    if (rowMin > max) return rowMin;
+    [prev, cur] = [cur, prev];
+  }
+  return prev[b.length];
+}
+let ROWS = [new Uint32Array(64), new Uint32Array(64)];
+
+/**
+ * The known key closest to `key` within `max` edits (compared in lower case), or undefined. Keys
+ * whose length differs by more than the best distance so far are skipped (the distance is at
+ * least the length difference) and a distance stops once a row exceeds it, so an unknown key
+ * costs O(known keys) and a long one no more than a short one.
+ * @param known the known keys, with their lower-case forms
+ */
+function closestKey(key: string, known: ReadonlyArray<readonly [string, string]>, max: number): string | undefined {
+  const k = key.toLowerCase();
+  let best: string | undefined;
+  let bestD = max + 1;
+  for (const [cand, lower] of known) {
+    if (Math.abs(lower.length - k.length) >= bestD) continue;
+    const d = distance(k, lower, bestD - 1);
+    if (d < bestD) {
+      best = cand;
+      bestD = d;
+    }
+  }
+  return best;
 }
 
 /** Top-level keys in user layers that the chart does not read: a misplaced key is silently ignored by Helm. */
 function ignoredKeys(layers: VNode[], major: number, object: { kind: string; namespace?: string; name: string }): SourceFinding[] {
   const known = knownTopLevelKeys(major);
+  const knownList = [...known].map((k) => [k, k.toLowerCase()] as const);
   const out: SourceFinding[] = [];
   for (const layer of layers) {
     if (layer.kind() !== 'map') continue;
     for (const key of layer.keys()) {
       if (known.has(key)) continue;
-      const node = layer.get(key);
-      const o = node.origin();
-      if (o.kind !== 'file') continue;
       let hint = '';
-      const where = MISPLACED_TOP_LEVEL_KEYS[key];
+      const where = Object.hasOwn(MISPLACED_TOP_LEVEL_KEYS, key) ? MISPLACED_TOP_LEVEL_KEYS[key] : undefined;
       if (where) hint = `: the chart reads it only as ${where.join(' / ')}${key === 'resources' ? ' (this memory limit is not applied)' : ''}`;
       else {
-        const close = [...known].map((k) => [k, distance(key.toLowerCase(), k.toLowerCase())] as const).sort((a, b) => a[1] - b[1])[0];
-        if (close && close[1] <= Math.max(1, Math.floor(key.length / 4))) hint = `: did you mean "${close[0]}"?`;
+        const close = closestKey(key, knownList, Math.max(1, Math.floor(key.length / 4)));
+        if (close) hint = `: did you mean "${close}"?`;
       }
       // unknown keys without a hint may be for a wrapper chart's own templates: only report likely mistakes
       if (!hint) continue;
+      // the origin only for the keys reported (a keyed lookup: O(1) per key, no walk of the layer)
+      const o = layer.get(key).origin();
+      if (o.kind !== 'file') continue;
       out.push({ ruleId: 'values-key-ignored', message: `key "${key}" is not a Bitnami redis chart ${major}.x value and is ignored${hint}`, pos: o.pos, object });
     }
   }

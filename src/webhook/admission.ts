@@ -4,7 +4,7 @@ import { planFixes, type JsonObject } from '../fix/index.js';
 import { admissionAction, mutateEnabled, policyForNamespace, type AdmissionAction, type Policy } from '../policy/policy.js';
 import type { Finding, Severity } from '../types.js';
 import { fetchConfigMaps, referencedConfigMaps, type ConfigMapReader } from './configmaps.js';
-import { objectDocument } from './document.js';
+import { ObjectTooDeepError, objectDepthProblem, objectDocument } from './document.js';
 import { boundWarnings, denyMessage, findingWarning, fit } from './messages.js';
 import type { AdmissionRequest, AdmissionResponse } from './review.js';
 
@@ -47,6 +47,9 @@ export interface AdmissionOptions {
   lint?: typeof lintDocuments;
 }
 
+/** Why a review was answered per onError without a decision (the `reason` label of `redis_lint_unchecked_reviews_total`). */
+export type UncheckedReason = 'too-deep' | 'time-budget';
+
 /** One finding of a review, for logs and metrics. */
 export interface ReviewFinding {
   rule: string;
@@ -63,8 +66,14 @@ export interface ReviewInfo {
   namespace?: string;
   name?: string;
   dryRun: boolean;
-  /** skipped: allowed without the engine; evaluated: the engine ran; cached: an identical object's decision; error: see onError */
-  outcome: 'skipped' | 'evaluated' | 'cached' | 'error';
+  /**
+   * skipped: allowed without the engine; evaluated: the engine ran; cached: an identical object's
+   * decision; unchecked: the object could not be checked for a known reason (`uncheckedReason`),
+   * answered per onError; error: an internal error, answered per onError
+   */
+  outcome: 'skipped' | 'evaluated' | 'cached' | 'unchecked' | 'error';
+  /** why an `unchecked` review was not checked: nested too deeply, or over the time budget */
+  uncheckedReason?: UncheckedReason;
   /** why a review was skipped (`DELETE`, `not a Redis object`, ...) */
   skipReason?: string;
   allowed: boolean;
@@ -232,10 +241,15 @@ export async function admit(webhook: WebhookPath, req: AdmissionRequest, opts: A
   if (get(meta, 'deletionTimestamp') !== undefined) return skip('object being deleted');
   const target = targetOf(id);
   if (!target) return skip(`${id.apiVersion} ${id.kind} is not checked`);
+  // before anything walks the object recursively (JSON.stringify, the engine): Go lets the API
+  // server send JSON nested 10,000 deep
+  const deep = objectDepthProblem(object);
+  if (deep) return uncheckedResult(req.uid, id.kind, info, opts, 'too-deep', deep.message, `at ${deep.path}`);
   if (!mentionsRedis(object, id.kind, target)) return skip('not a Redis object');
   try {
     return await evaluate(webhook, req, object, id, target, info, opts);
   } catch (e) {
+    if (e instanceof ObjectTooDeepError) return uncheckedResult(req.uid, id.kind, info, opts, 'too-deep', e.message, `at ${e.path}`);
     info.outcome = 'error';
     info.error = (e as Error)?.message ?? String(e);
     info.allowed = opts.onError === 'allow';
@@ -250,6 +264,31 @@ export async function admit(webhook: WebhookPath, req: AdmissionRequest, opts: A
       info,
     };
   }
+}
+
+/**
+ * The answer to a review that could not be checked for a known reason (not an internal error):
+ * per `--on-error`, allowed with a warning or denied, the reason in the text. Too deep: denied
+ * with 422 Invalid; over the time budget: denied with 504 Timeout.
+ * @param why what stopped the check, short (it is in a warning of at most 120 characters), e.g. `nested more than 3000 levels deep`
+ * @param detail where or how, for the log and the denial message, e.g. `at spec.values.extraDeploy.0.0...`
+ */
+export function uncheckedResult(uid: string, kind: string, info: ReviewInfo, opts: Pick<AdmissionOptions, 'onError'>, reason: UncheckedReason, why: string, detail = ''): ReviewResult {
+  info.outcome = 'unchecked';
+  info.uncheckedReason = reason;
+  info.error = detail ? `${why} (${detail})` : why;
+  info.allowed = opts.onError === 'allow';
+  info.findings = [];
+  info.mutated = [];
+  const what = `redis-lint could not check this ${kind || 'object'}: ${why}`;
+  const status = reason === 'too-deep' ? { code: 422, reason: 'Invalid' } : { code: 504, reason: 'Timeout' };
+  return {
+    response:
+      opts.onError === 'allow'
+        ? { uid, allowed: true, warnings: [fit(`${what}: allowed unchecked (--on-error allow)`)] }
+        : { uid, allowed: false, status: { ...status, message: `${what}${detail ? ` (${detail})` : ''}: denied (--on-error deny)` } },
+    info,
+  };
 }
 
 async function evaluate(

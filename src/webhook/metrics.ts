@@ -18,6 +18,8 @@ export interface WebhookMetrics {
   mutations: Counter<'rule'>;
   /** `redis_lint_internal_errors_total{webhook}`: reviews that failed inside redis-lint (answered per --on-error) */
   internalErrors: Counter<'webhook'>;
+  /** `redis_lint_unchecked_reviews_total{webhook,reason}`: reviews answered per --on-error without a decision: `too-deep` (nested over the limit), `time-budget` (not decided within --review-timeout) */
+  unchecked: Counter<'webhook' | 'reason'>;
   /** `redis_lint_admission_invalid_requests_total{reason}`: requests answered 400/413/415 */
   invalidRequests: Counter<'reason'>;
   /** `redis_lint_certificate_expiry_timestamp_seconds`: notAfter of the certificate being served, Unix seconds */
@@ -59,6 +61,12 @@ export function createMetrics(defaultMetrics = true): WebhookMetrics {
     }),
     mutations: new Counter({ name: 'redis_lint_mutations_total', help: 'Fixes in /mutate patches (dry runs excluded), by rule', labelNames: ['rule'] as const, registers }),
     internalErrors: new Counter({ name: 'redis_lint_internal_errors_total', help: 'Reviews that failed inside redis-lint, answered per --on-error', labelNames: ['webhook'] as const, registers }),
+    unchecked: new Counter({
+      name: 'redis_lint_unchecked_reviews_total',
+      help: 'Reviews answered per --on-error without a decision, by reason: too-deep (nested over the limit), time-budget (not decided within --review-timeout)',
+      labelNames: ['webhook', 'reason'] as const,
+      registers,
+    }),
     invalidRequests: new Counter({ name: 'redis_lint_admission_invalid_requests_total', help: 'Requests refused before review (malformed JSON, not an AdmissionReview, too large)', labelNames: ['reason'] as const, registers }),
     certExpiry: new Gauge({ name: 'redis_lint_certificate_expiry_timestamp_seconds', help: 'notAfter of the TLS certificate being served, in Unix seconds', registers }),
     certReloads: new Counter({ name: 'redis_lint_certificate_reloads_total', help: 'Certificate rotations picked up (success) or refused, keeping the old pair (failure)', labelNames: ['result'] as const, registers }),
@@ -72,6 +80,7 @@ export function recordReview(m: WebhookMetrics, info: ReviewInfo, seconds: numbe
   m.requests.inc({ webhook: info.webhook, operation: info.operation || 'UNKNOWN', kind: info.kind || 'UNKNOWN', allowed: info.allowed ? 'true' : 'false', dry_run: dryRun });
   m.duration.observe({ webhook: info.webhook }, seconds);
   if (info.outcome === 'error') m.internalErrors.inc({ webhook: info.webhook });
+  if (info.outcome === 'unchecked') m.unchecked.inc({ webhook: info.webhook, reason: info.uncheckedReason ?? 'unknown' });
   if (info.outcome === 'cached') m.cacheHits.inc();
   if (info.dryRun) return;
   for (const f of info.findings) m.findings.inc({ rule: f.rule, severity: f.severity, action: f.action });

@@ -302,6 +302,7 @@ function logReview(log: FastifyInstance['log'], info: ReviewInfo, seconds: numbe
     ...(info.error ? { error: info.error } : {}),
   };
   if (info.outcome === 'error') log.error(fields, 'admission review failed');
+  else if (info.outcome === 'unchecked') log.warn({ ...fields, uncheckedReason: info.uncheckedReason }, 'admission review not checked');
   else if (info.outcome === 'skipped') log.debug(fields, 'admission review skipped');
   else if (info.outcome === 'cached' && info.allowed) log.debug(fields, 'admission review');
   else log.info(fields, 'admission review');

@@ -239,3 +239,13 @@ export function warnedRules(warnings: string[] | undefined): string[] {
 export function clone<T>(o: T): T {
   return JSON.parse(JSON.stringify(o)) as T;
 }
+
+/** A Flux HelmRelease `shop/cache` of the Bitnami redis chart 20.13.3 with the given values. */
+export function bitnamiHelmRelease(values: Record<string, unknown>, apiVersion = 'helm.toolkit.fluxcd.io/v2') {
+  return {
+    apiVersion,
+    kind: 'HelmRelease',
+    metadata: { name: 'cache', namespace: 'shop' },
+    spec: { interval: '10m', chart: { spec: { chart: 'redis', version: '20.13.3', sourceRef: { kind: 'HelmRepository', name: 'bitnami' } } }, values },
+  };
+}

@@ -15,6 +15,7 @@ import type { ConfigMapReader } from '../../src/webhook/configmaps.js';
 import {
   OPENSSL,
   admissionReview,
+  bitnamiHelmRelease,
   clone,
   configFile,
   deniedRules,
@@ -52,15 +53,7 @@ function readerOf(...files: string[]): ConfigMapReader & { reads: string[] } {
   };
 }
 
-/** A Bitnami redis HelmRelease (chart 20.13.3) with the given values. */
-function helmRelease(values: Record<string, unknown>, apiVersion = 'helm.toolkit.fluxcd.io/v2') {
-  return {
-    apiVersion,
-    kind: 'HelmRelease',
-    metadata: { name: 'cache', namespace: 'shop' },
-    spec: { interval: '10m', chart: { spec: { chart: 'redis', version: '20.13.3', sourceRef: { kind: 'HelmRepository', name: 'bitnami' } } }, values },
-  };
-}
+const helmRelease = bitnamiHelmRelease;
 
 /** An Argo CD Application of the Bitnami redis chart 20.13.3 with the given helm section. */
 function argoApplication(helm: Record<string, unknown>) {
