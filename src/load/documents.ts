@@ -338,7 +338,12 @@ export function embeddedContext(scalar: Scalar, outer: DocContext, pathPrefix: r
   };
 }
 
-/** Map each embedded line to the first later source line that contains its trimmed text. */
+/** Source lines searched for each embedded line (a folded or quoted line maps to one of the next few source lines). */
+const SEARCH_WINDOW = 64;
+/** Characters searched in a source line beyond the length of the embedded line (escapes make a quoted line longer than its text). */
+const SEARCH_CHARS = 1024;
+
+/** Map each embedded line to the first later source line (within {@link SEARCH_WINDOW}) that contains its trimmed text. */
 function searchMap(
   srcLines: string[],
   textLines: string[],
@@ -346,20 +351,31 @@ function searchMap(
   fallback: { line: number; col: number },
 ): (l: number, c: number) => { line: number; col: number } {
   const found: Array<{ line: number; col: number } | undefined> = [];
+  // where the last match ended: the search goes forward from there, at most SEARCH_WINDOW lines
+  // and SEARCH_CHARS characters per line beyond the needle's length, so it is linear in the text
+  // (searching every later line for each line was quadratic on a 60k-line string, and a quoted
+  // string is one long source line, issue 13)
   let from = 0;
+  let fromCol = 0;
   for (const t of textLines) {
     const needle = t.trim();
     if (!needle) {
       found.push(undefined);
       continue;
     }
-    const i = srcLines.findIndex((s, k) => k >= from && s.includes(needle));
-    if (i === -1) {
+    let hit: { line: number; col: number } | undefined;
+    for (let k = from; k < srcLines.length && k < from + SEARCH_WINDOW && !hit; k++) {
+      const start = k === from ? fromCol : 0;
+      const c = srcLines[k].slice(start, start + needle.length + SEARCH_CHARS).indexOf(needle);
+      if (c !== -1) hit = { line: k, col: start + c };
+    }
+    if (!hit) {
       found.push(undefined);
       continue;
     }
-    found.push({ line: firstSrcLine + i, col: srcLines[i].indexOf(needle) + 1 - (t.length - t.trimStart().length) });
-    from = i;
+    found.push({ line: firstSrcLine + hit.line, col: hit.col + 1 - (t.length - t.trimStart().length) });
+    from = hit.line;
+    fromCol = hit.col + needle.length;
   }
   return (l, c) => {
     const f = found[l - 1];
