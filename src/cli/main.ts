@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LINT_FORMATS, runLint } from './lint.js';
 import { failFlags, formatPairs, loadConfig, REPORT_ARG_OPTIONS, reportTargets, toolVersion } from './shared.js';
@@ -204,17 +206,32 @@ function oneLine(err: NodeJS.WritableStream, message: string): number {
   return 2;
 }
 
-// Run when executed as the bin (not when imported by tests).
-const invokedAs = process.argv[1] ?? '';
-if (/redis-lint$|main\.js$/.test(invokedAs)) {
+/**
+ * Runs the CLI on `process.argv` and sets `process.exitCode`: the entry point of the `redis-lint`
+ * bin (`bin/redis-lint.js`) and of `node dist/cli/main.js`. A thrown error is a bug, not bad input:
+ * one line on stderr, no stack trace, exit 2.
+ */
+export function runCli(): void {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
     (e: unknown) => {
-      // a bug, not bad input: one line, no stack trace, exit 2
       process.stderr.write(`redis-lint: internal error: ${(e as Error)?.message ?? String(e)}\n`);
       process.exitCode = 2;
     },
   );
+}
+
+// Run when this file is the process's main module (`node dist/cli/main.js`), not when imported.
+if (isMainModule(import.meta.url)) runCli();
+
+function isMainModule(url: string): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(url));
+  } catch {
+    return false;
+  }
 }

@@ -25,12 +25,13 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CORPUS_DIR, HAS_CORPUS } from '../shared-dir.js';
 import YAML from 'yaml';
 import { REDACTED, redactDiff, redactText } from '../../src/fix/write.js';
 import { OPENSSL, admissionReview, makeCert, request, root, startTestServer, type TestServer } from '../webhook/helpers.js';
 
 const bin = path.join(root, 'dist/cli/main.js');
-const CORPUS = path.resolve(root, '../shared/corpus');
+const CORPUS = CORPUS_DIR;
 
 const secret = (name: string) => `S3cr3t${name}${randomBytes(5).toString('hex')}`;
 const S = {
@@ -357,7 +358,7 @@ describe.skipIf(!existsSync(bin))('secrets never appear in any output (needs a b
     });
   });
 
-  describe.skipIf(!existsSync(CORPUS))('the corpus (../shared/corpus)', () => {
+  describe.skipIf(!HAS_CORPUS)('the corpus (../shared/corpus)', () => {
     it('no value under a secret-looking key of any corpus file appears in stylish, json or sarif output', () => {
       const secrets = corpusSecrets(CORPUS);
       // the corpus holds a few (mostly placeholders such as ${SECRET_REDIS_PASSWORD}); all must stay out

@@ -14,7 +14,8 @@ import type { Finding, Severity, SourcePosition } from '../../src/types.js';
 const Ajv04 = Ajv04Module.default;
 
 export const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-export const SARIF_SCHEMA_FILE = path.resolve(projectRoot, '../shared/schemas/sarif-schema-2.1.0.json');
+/** The OASIS SARIF 2.1.0 schema (test/fixtures/sarif/README.md says where it comes from). */
+export const SARIF_SCHEMA_FILE = path.resolve(projectRoot, 'test/fixtures/sarif/sarif-schema-2.1.0.json');
 export const MULTITOOL = path.join(projectRoot, 'node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool');
 
 let policy: Policy | undefined;
