@@ -25,6 +25,8 @@ export interface LintResult {
   texts: Map<string, string>;
   /** inputs that could not be read or parsed (exit 2) */
   inputErrors: InputError[];
+  /** what the directory walk did not follow (symlinked directories): one line each on stderr */
+  notices: string[];
   /** entries of the policy's `exemptions:` that name an object of the run but have expired (they no longer apply) */
   expiredExemptions: Array<{ object: { kind: string; namespace?: string; name: string }; entry: ExemptionEntry }>;
 }
@@ -36,6 +38,8 @@ export interface LintOptions {
   valuesFiles?: string[];
   /** workload inputs from the command line (`--dataset-size` etc.): applied to every deployment, above annotations and config entries */
   workloadFlags?: WorkloadFlags;
+  /** globs of paths not to read (`--exclude` and the config's `ignorePaths:`; LoadOptions.exclude) */
+  exclude?: readonly string[];
 }
 
 export { IGNORE_ALL, IGNORE_CHECK_PREFIX } from './policy/exemptions.js';
@@ -47,11 +51,15 @@ export { IGNORE_ALL, IGNORE_CHECK_PREFIX } from './policy/exemptions.js';
  * last (src/policy/suppressions.ts).
  */
 export async function lintPaths(paths: string[], opts: LintOptions): Promise<LintResult> {
-  const load = await loadPaths(paths);
+  const load = await loadPaths(paths, undefined, { exclude: opts.exclude });
   const values = opts.valuesFiles?.length ? await loadPaths(opts.valuesFiles) : undefined;
   const result = lintDocuments(load.documents, opts.policy, values?.documents, opts.workloadFlags, { precedence: false });
   const inputErrors = [...load.errors, ...(values?.errors ?? [])];
   const parseFindings = inputErrors.map((e) => ({ ruleId: 'invalid-yaml', severity: severityOf(opts.policy, 'invalid-yaml') ?? 'error', message: e.message, pos: e.pos }) as Finding);
+  for (const s of [...load.skipped, ...(values?.skipped ?? [])]) {
+    const severity = severityOf(opts.policy, s.ruleId);
+    if (severity) parseFindings.push({ ruleId: s.ruleId, severity, message: s.message, pos: s.pos });
+  }
   const texts = new Map([...load.texts, ...(values?.texts ?? [])]);
   const severities = Object.fromEntries(Object.keys(opts.policy.rules).map((id) => [id, severityOf(opts.policy, id)]));
   const findings = applyPrecedence(applySuppressions([...parseFindings, ...result.findings], texts, severities, new Set(Object.keys(opts.policy.rules))));
@@ -61,6 +69,7 @@ export async function lintPaths(paths: string[], opts: LintOptions): Promise<Lin
     files: [...load.files, ...(values?.files ?? [])],
     inputErrors,
     texts,
+    notices: [...load.notices, ...(values?.notices ?? [])],
   };
 }
 
@@ -81,7 +90,7 @@ export function lintDocuments(
   valuesDocs?: LoadedDocument[],
   workloadFlags?: WorkloadFlags,
   exemptionOptions: ExemptionOptions & { precedence?: boolean } = {},
-): Omit<LintResult, 'files' | 'inputErrors' | 'texts'> {
+): Omit<LintResult, 'files' | 'inputErrors' | 'texts' | 'notices'> {
   const collected = collectDeployments(documents, { valuesDocs, chartVersionOf: chartVersionBeside });
   const exemptions = policy.exemptions ?? [];
   const now = exemptionOptions.now ?? new Date();

@@ -205,6 +205,7 @@ export function auditObjects(objects: readonly KubeObject[], opts: AuditObjectsO
     files: rendered.files,
     inputErrors: rendered.errors,
     texts: rendered.texts,
+    notices: [],
     policy,
   };
 }

@@ -17,6 +17,8 @@ export type { ReportTarget } from './shared.js';
 /** What `redis-lint lint` was asked to do (flags already parsed and checked by main). */
 export interface LintRunOptions {
   paths: string[];
+  /** globs of paths not to read (`--exclude`, the config's `ignorePaths:`) */
+  exclude?: readonly string[];
   valuesFiles?: string[];
   policy: Policy;
   workloadFlags: WorkloadFlags;
@@ -41,8 +43,9 @@ export interface LintRunOptions {
  *   allowed, 2 input errors, an output file that cannot be written, or a fix that cannot be written
  */
 export async function runLint(opts: LintRunOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const lint = () => lintPaths(opts.paths, { policy: opts.policy, valuesFiles: opts.valuesFiles, workloadFlags: opts.workloadFlags });
+  const lint = () => lintPaths(opts.paths, { policy: opts.policy, valuesFiles: opts.valuesFiles, workloadFlags: opts.workloadFlags, exclude: opts.exclude });
   let result = await lint();
+  for (const n of result.notices) err.write(`redis-lint: ${n}\n`);
   let fixFailed = false;
   let fixes: ReportInput['fixes'];
   const suggest = opts.targets.some((t) => t.format === 'rdjson' || t.format === 'sarif');

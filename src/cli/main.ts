@@ -42,6 +42,8 @@ Options:
                            laid over the bundled policy; default: the first .redis-lint.yaml
                            in the working directory or a parent. --policy is an old name.
       --no-config          ignore .redis-lint.yaml files
+      --exclude GLOB       leave out paths matching GLOB (relative to the working directory;
+                           ** spans directories); repeatable; adds to the config's ignorePaths
       --fix                write the fixes into the files (comments and layout kept)
       --fix-dry-run        print the fixes as a unified diff; change nothing
       --dataset-size SIZE  in-memory dataset of every deployment, e.g. 2Gi, 1.5G, 2gb
@@ -89,6 +91,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         values: { type: 'string', short: 'f', multiple: true },
         ...REPORT_ARG_OPTIONS,
         policy: { type: 'string' },
+        exclude: { type: 'string', multiple: true },
         fix: { type: 'boolean' },
         'fix-dry-run': { type: 'boolean' },
         'dataset-size': { type: 'string' },
@@ -156,6 +159,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   const policy = loadConfig(opts.config ?? opts.policy, opts['no-config'] === true, 'redis-lint', err);
   if (!policy) return 2;
   const failLevel: Severity = fail.failLevel ?? policy.failLevel ?? 'error';
+  const exclude = [...(policy.ignorePaths ?? []), ...(opts.exclude ?? [])];
 
   if (command === 'rules') {
     // id, severity in force, whether --fix fixes it, the docs page, the description
@@ -173,12 +177,13 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   if (command === 'project') {
     const { runProject } = await import('./project.js');
     const columns = (out as NodeJS.WriteStream).isTTY ? (out as NodeJS.WriteStream).columns : undefined;
-    return runProject({ paths: args, valuesFiles: opts.values, policy, workloadFlags, format: format as 'text' | 'json', plot: opts.plot, color, columns }, out, err);
+    return runProject({ paths: args, exclude, valuesFiles: opts.values, policy, workloadFlags, format: format as 'text' | 'json', plot: opts.plot, color, columns }, out, err);
   }
 
   return runLint(
     {
       paths: args,
+      exclude,
       valuesFiles: opts.values,
       policy,
       workloadFlags,

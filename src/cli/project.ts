@@ -13,6 +13,8 @@ import type { Finding, RedisDeployment } from '../types.js';
 export interface ProjectOptions {
   /** files, directories or `-` */
   paths: string[];
+  /** globs of paths not to read (`--exclude`, the config's `ignorePaths:`) */
+  exclude?: readonly string[];
   /** `-f/--values` files */
   valuesFiles?: string[];
   policy: Policy;
@@ -37,7 +39,8 @@ export interface ProjectOptions {
  * @returns exit code: 0, or 2 when an input could not be read or parsed or the SVG could not be written
  */
 export async function runProject(opts: ProjectOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const result = await lintPaths(opts.paths, { policy: opts.policy, valuesFiles: opts.valuesFiles, workloadFlags: opts.workloadFlags });
+  const result = await lintPaths(opts.paths, { policy: opts.policy, valuesFiles: opts.valuesFiles, workloadFlags: opts.workloadFlags, exclude: opts.exclude });
+  for (const n of result.notices) err.write(`redis-lint: ${n}\n`);
   for (const e of result.inputErrors) err.write(`redis-lint: ${e.pos.file}:${e.pos.line}:${e.pos.column}: ${e.message}\n`);
   const rows: ProjectRow[] = result.deployments.map((dep, i) => ({ dep, projection: result.projections[i], notes: notesFor(dep, result.findings) }));
   // the model's params as the engine used them (policy `model:` over the defaults)

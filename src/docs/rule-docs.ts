@@ -54,7 +54,7 @@ export interface RuleIndexEntry {
  * Rules whose findings are about a file or a comment, not a Kubernetes object: no annotation or
  * `exemptions:` entry can reach them.
  */
-const FILE_LEVEL_RULES = new Set(['invalid-yaml', 'unused-suppression', 'invalid-suppression']);
+const FILE_LEVEL_RULES = new Set(['invalid-yaml', 'helm-template-skipped', 'invalid-yaml-skipped', 'unused-suppression', 'invalid-suppression']);
 /** Rules a redis-lint-disable comment cannot suppress (it would hide itself). */
 const COMMENT_PROOF_RULES = new Set(['unused-suppression', 'invalid-suppression']);
 

@@ -1,6 +1,7 @@
 import { isUtf8 } from 'node:buffer';
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
+import picomatch from 'picomatch';
 import YAML, { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type Scalar } from 'yaml';
 import { InputError, type SourcePosition } from '../types.js';
 
@@ -35,6 +36,32 @@ export interface LoadResult {
   files: string[];
   /** each file's text as read (a BOM kept), by the name in `files`: inline suppressions and --fix read it */
   texts: Map<string, string>;
+  /**
+   * inputs read but not linted, each said once: Helm chart sources and templates (`helm-template-skipped`,
+   * info) and files that are not valid YAML and show no sign of Redis (`invalid-yaml-skipped`, warning)
+   */
+  skipped: SkippedInput[];
+  /** what the walk did not follow (symlinked directories), for one line on stderr */
+  notices: string[];
+}
+
+/** An input that was read but not linted, and why (see LoadResult.skipped). */
+export interface SkippedInput {
+  ruleId: 'helm-template-skipped' | 'invalid-yaml-skipped';
+  message: string;
+  pos: SourcePosition;
+}
+
+/** What to leave out of a directory walk (`--exclude`, `ignorePaths:` in .redis-lint.yaml). */
+export interface LoadOptions {
+  /**
+   * globs (picomatch, `**` spans directories) matched against each path relative to the working
+   * directory, with `/` separators; a matching directory is not walked. Paths named on the command
+   * line are excluded too.
+   */
+  exclude?: readonly string[];
+  /** the working directory the globs are relative to (default process.cwd()) */
+  cwd?: string;
 }
 
 /**
@@ -49,9 +76,10 @@ export const MAX_ALIAS_COUNT = 10_000;
  * yaml parse options: YAML 1.2 core schema, errors with line and column. Keys must be unique
  * (Helm and kubectl reject duplicates), but the check is ours ({@link firstDuplicateKey}, one O(n)
  * pass): yaml's own `uniqueKeys` compares each key with every earlier key of its map, O(n²)
- * (1 MB of keys took 50 s, issue 13).
+ * (1 MB of keys took 50 s, issue 13). No console warnings: the library's `logLevel` default prints
+ * "Keys with collection values will be stringified" on stderr for a templated `{{ }}` key.
  */
-export const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: true, strict: true } as const;
+export const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: true, strict: true, logLevel: 'error' } as const;
 
 /**
  * The first key (in text order) that repeats an earlier key of the same map, as yaml's
@@ -108,13 +136,45 @@ function stripBom(text: string): string {
  * Parse a YAML (or JSON) text into documents with positions.
  * A document with a syntax error yields an InputError at the error's line and column instead;
  * the other documents of the file are still returned. Never throws.
+ *
+ * One leniency, because Kubernetes and Flux accept it: a multi-line quoted scalar whose continuation
+ * lines are indented no deeper than its key (YAML 1.2 asks for at least one space more; the `yaml`
+ * library then ends the scalar early and fails). Go's YAML parser, which the API server, kubectl and
+ * Flux read manifests with (sigs.k8s.io/yaml → go.yaml.in/yaml/v2 v2.4.2, commit 246a95c2,
+ * scannerc.go `yaml_parser_scan_flow_scalar`), only ends such a scalar at its closing quote, a
+ * document marker in column 0 or the end of the stream, and takes the value. So when parsing fails,
+ * the continuation lines are indented one space past the key and the text is parsed again; if that
+ * parses, its documents are used, with positions mapped back to the text as written, and
+ * `reindented` is true (`--fix` leaves such a file alone: src/fix/files.ts edits only texts that parse as written). test/load/documents.test.ts pins the case.
  * @param text file content
  * @param file path used in positions and messages
  */
-export function parseText(text: string, file: string): { documents: LoadedDocument[]; errors: InputError[] } {
+export function parseText(text: string, file: string): { documents: LoadedDocument[]; errors: InputError[]; reindented?: boolean } {
   const source = stripBom(text);
   const lineCounter = new LineCounter();
-  const ctx = fileContext(file, source, lineCounter);
+  const first = parseSource(source, file, fileContext(file, source, lineCounter), lineCounter);
+  if (first.errors.length === 0) return first;
+  const fixed = reindentQuotedScalars(source);
+  if (!fixed) return first;
+  const original = new LineCounter();
+  // offsets of the original text, for its line starts
+  let at = 0;
+  original.addNewLine(0);
+  while ((at = source.indexOf('\n', at)) !== -1) original.addNewLine(++at);
+  const ctx: DocContext = {
+    file,
+    text: fixed.text,
+    locate(offset) {
+      const p = original.linePos(fixed.toOriginal(offset));
+      return { line: p.line, col: p.col };
+    },
+    pathPrefix: [],
+  };
+  const second = parseSource(fixed.text, file, ctx, new LineCounter());
+  return second.errors.length === 0 ? { ...second, reindented: true } : first;
+}
+
+function parseSource(source: string, file: string, ctx: DocContext, lineCounter: LineCounter): { documents: LoadedDocument[]; errors: InputError[] } {
   const documents: LoadedDocument[] = [];
   const errors: InputError[] = [];
   let parsed: Document.Parsed[];
@@ -144,7 +204,7 @@ export function parseText(text: string, file: string): { documents: LoadedDocume
       return;
     }
     // one scan of the text per file, not per document (per document it was quadratic on a 50 MB file of 29k documents)
-    const bomb = mayHaveAlias ? aliasProblem(doc, lineCounter) : undefined;
+    const bomb = mayHaveAlias ? aliasProblem(doc, ctx) : undefined;
     if (bomb) {
       errors.push(new InputError(`invalid YAML: ${bomb.message}`, filePos(file, bomb.line, bomb.col)));
       return;
@@ -154,6 +214,73 @@ export function parseText(text: string, file: string): { documents: LoadedDocume
   return { documents, errors };
 }
 
+/** A line that opens a quoted scalar value: indentation, then `- ` items, an optional key, the quote. */
+const QUOTED_VALUE_START = /^( *)(?:- +)*(?:[^\s"'#][^#]*?: +|"(?:[^"\\]|\\.)*": +|'(?:[^']|'')*': +)?(["'])(.*)$/;
+/** A line that ends with a block scalar header (`|`, `>-`, `|2+`...), whose content follows it, indented. */
+const BLOCK_SCALAR_HEADER = /(?:^|[\s:-])[|>][-+]?\d*[-+]?\s*(?:#.*)?$/;
+
+/** Where a quoted scalar that starts or continues in `rest` closes: the index after the quote, or -1. */
+function closingQuote(rest: string, quote: string): number {
+  for (let i = 0; i < rest.length; i++) {
+    const c = rest[i];
+    if (quote === '"' && c === '\\') i++;
+    else if (c === quote) {
+      if (quote === "'" && rest[i + 1] === "'") i++;
+      else return i + 1;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Indent the continuation lines of multi-line quoted scalars that sit no deeper than their key
+ * one space past it (see parseText). One pass over the lines, skipping block scalar content.
+ * @returns the new text and a map from its offsets to the original's, or undefined when no line changed
+ */
+function reindentQuotedScalars(source: string): { text: string; toOriginal: (offset: number) => number } | undefined {
+  const lines = source.split('\n');
+  /** [offset in the new text where spaces were inserted, how many] in order */
+  const inserts: Array<[number, number]> = [];
+  const out: string[] = [];
+  let newOffset = 0;
+  let quote: { char: string; indent: number } | undefined;
+  let blockIndent = -1; // inside a block scalar whose header line had this indentation
+  for (const line of lines) {
+    let text = line;
+    const lead = line.length - line.trimStart().length;
+    if (quote) {
+      if (line.trim() !== '' && lead <= quote.indent) {
+        const add = quote.indent + 1 - lead;
+        inserts.push([newOffset, add]);
+        text = ' '.repeat(add) + line;
+      }
+      if (closingQuote(line, quote.char) !== -1) quote = undefined;
+    } else if (blockIndent >= 0 && (line.trim() === '' || lead > blockIndent)) {
+      // block scalar content: not YAML syntax
+    } else {
+      blockIndent = -1;
+      const m = QUOTED_VALUE_START.exec(line);
+      if (m && closingQuote(m[3], m[2]) === -1) quote = { char: m[2], indent: m[1].length };
+      else if (BLOCK_SCALAR_HEADER.test(line)) blockIndent = lead;
+    }
+    out.push(text);
+    newOffset += text.length + 1;
+  }
+  if (inserts.length === 0) return undefined;
+  return {
+    text: out.join('\n'),
+    toOriginal(offset) {
+      let shift = 0;
+      for (const [at, n] of inserts) {
+        if (at > offset) break;
+        // an offset inside the inserted spaces maps to the start of the original line
+        shift += Math.min(n, offset - at);
+      }
+      return offset - shift;
+    },
+  };
+}
+
 /**
  * Refuse a document whose aliases expand too much (a "billion laughs" alias bomb), or that is
  * too deep to convert, before any source reads it: VNode.value() converts subtrees with the
@@ -161,7 +288,7 @@ export function parseText(text: string, file: string): { documents: LoadedDocume
  * (callers skip texts without a `*`).
  * @returns the problem and the line/column of the first alias (or of the document), else undefined
  */
-function aliasProblem(doc: Document.Parsed, lineCounter: LineCounter): { message: string; line: number; col: number } | undefined {
+function aliasProblem(doc: Document.Parsed, ctx: DocContext): { message: string; line: number; col: number } | undefined {
   let first: Alias | undefined;
   YAML.visit(doc, {
     Alias(_k, node) {
@@ -170,7 +297,7 @@ function aliasProblem(doc: Document.Parsed, lineCounter: LineCounter): { message
     },
   });
   if (!first) return undefined;
-  const pos = lineCounter.linePos((first as Alias).range?.[0] ?? 0);
+  const pos = ctx.locate((first as Alias).range?.[0] ?? 0);
   try {
     doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     return undefined;
@@ -190,46 +317,161 @@ export function filePos(file: string, line: number, column: number, yamlPath = '
 const EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
 
-/** Recursively list `.yaml`/`.yml`/`.json` files under dir, sorted, skipping `.git` and `node_modules`. */
-async function walk(dir: string, out: string[]): Promise<void> {
+/** A Helm chart source directory met by the walk: its templates/ are not read. */
+interface ChartSource {
+  dir: string;
+  chartFile: string;
+}
+
+/** What a directory walk found: files to read, chart sources, and what it did not follow. */
+interface Walk {
+  files: string[];
+  charts: ChartSource[];
+  symlinkedDirs: string[];
+  excluded: (p: string) => boolean;
+}
+
+/**
+ * Recursively list `.yaml`/`.yml`/`.json` files under dir, sorted. Never walks `.git` or
+ * `node_modules`, excluded paths, symlinked directories (said once by the caller: a link can loop
+ * or leave the tree), or the `templates/` of a Helm chart source (a directory with `Chart.yaml` and
+ * `templates/`): templates are not YAML until rendered. Symlinked files are read.
+ */
+async function walk(dir: string, w: Walk): Promise<void> {
   const entries = await fs.readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const chart = entries.some((e) => e.name === 'Chart.yaml' && !e.isDirectory()) && entries.some((e) => e.name === 'templates' && e.isDirectory());
+  if (chart) w.charts.push({ dir, chartFile: path.join(dir, 'Chart.yaml') });
   for (const e of entries) {
     const p = path.join(dir, e.name);
+    if (w.excluded(p)) continue;
     if (e.isDirectory()) {
-      if (!SKIP_DIRS.has(e.name)) await walk(p, out);
+      if (SKIP_DIRS.has(e.name) || (chart && e.name === 'templates')) continue;
+      await walk(p, w);
+    } else if (e.isSymbolicLink()) {
+      let st;
+      try {
+        st = await fs.stat(p);
+      } catch {
+        continue; // a dangling link: nothing to read
+      }
+      if (st.isDirectory()) w.symlinkedDirs.push(p);
+      else if (EXTENSIONS.has(path.extname(e.name).toLowerCase())) w.files.push(p);
     } else if (EXTENSIONS.has(path.extname(e.name).toLowerCase())) {
-      out.push(p);
+      w.files.push(p);
     }
   }
 }
 
+/** The chart source directory a file named on the command line sits in as a template, if any. */
+function templateOf(file: string): string | undefined {
+  const parts = path.resolve(file).split(path.sep);
+  for (let i = parts.length - 2; i > 0; i--) {
+    if (parts[i] !== 'templates') continue;
+    const dir = parts.slice(0, i).join(path.sep) || path.sep;
+    if (existsSync(path.join(dir, 'Chart.yaml'))) return dir;
+  }
+  return undefined;
+}
+
+/**
+ * True when a text shows a sign of Redis, Valkey or KeyDB (an image, chart, CRD kind or config key
+ * names one). A file that fails to parse without one is skipped with a warning, not failed.
+ */
+export function mentionsRedis(text: string): boolean {
+  return /redis|valkey|keydb/i.test(text);
+}
+
+/**
+ * A Go/Helm template action where YAML syntax is, not inside a quoted string or a comment: at the
+ * start of a line (`{{- if .Values.x }}`), as a plain value (`name: {{ .Release.Name }}`) or a
+ * sequence item. Values files quote theirs (`"{{ .Release.Name }}"`) and stay YAML.
+ */
+const TEMPLATE_ACTION = /^[ \t]*(?:- +)?(?:[^\s#:"'][^#:"']*: +)?\{\{/m;
+
+/**
+ * True when a parsed document holds a map key that is itself a map or a sequence: what an unquoted
+ * `{{ .Values.x }}` parses to. Real manifests and values never have one.
+ */
+function hasCollectionKey(documents: LoadedDocument[]): boolean {
+  let found = false;
+  for (const d of documents) {
+    YAML.visit(d.doc, {
+      Pair(_k, pair) {
+        if (pair.key && typeof pair.key === 'object' && (YAML.isMap(pair.key) || YAML.isSeq(pair.key))) {
+          found = true;
+          return YAML.visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+    if (found) return true;
+  }
+  return false;
+}
+
 /**
  * Read inputs: files (any extension when named explicitly), directories (recursive), `-` for stdin.
- * Unreadable paths and unparseable documents become InputErrors; nothing throws.
+ * Unreadable paths and unparseable documents become InputErrors; nothing throws. What is read but
+ * not linted is in `skipped`, each said once: a Helm chart source (once per chart; its values.yaml
+ * and other files outside templates/ are still read), a file with template actions that is not YAML
+ * without rendering, and a file that is not valid YAML and shows no sign of Redis (a whole GitOps
+ * repository has such files; they are not this tool's business). A file that concerns Redis and
+ * does not parse stays an InputError (`invalid-yaml`, exit 2).
  * @param readStdin reads all of standard input (injected for tests)
+ * @param opts `--exclude` globs (LoadOptions)
  */
-export async function loadPaths(paths: string[], readStdin: () => Promise<string> = readAllStdin): Promise<LoadResult> {
-  const result: LoadResult = { documents: [], errors: [], files: [], texts: new Map() };
+export async function loadPaths(paths: string[], readStdin: () => Promise<string> = readAllStdin, opts: LoadOptions = {}): Promise<LoadResult> {
+  const result: LoadResult = { documents: [], errors: [], files: [], texts: new Map(), skipped: [], notices: [] };
+  const cwd = opts.cwd ?? process.cwd();
+  const match = opts.exclude?.length ? picomatch([...opts.exclude], { dot: true }) : undefined;
+  const excluded = (p: string) => (match ? match(path.relative(cwd, path.resolve(cwd, p)).split(path.sep).join('/')) : false);
   const add = (text: string, file: string) => {
     result.texts.set(file, text);
+    result.files.push(file);
     const r = parseText(text, file);
+    const templated = TEMPLATE_ACTION.test(text);
+    if (templated && (r.errors.length > 0 || hasCollectionKey(r.documents))) {
+      const at = r.errors[0]?.pos ?? filePos(file, 1, 1);
+      result.skipped.push({
+        ruleId: 'helm-template-skipped',
+        message: `${file} holds Helm template actions ({{ }}) and is not YAML until rendered: not linted; lint what it renders to: helm template <release> <chart> | redis-lint -`,
+        pos: filePos(file, at.line, at.column),
+      });
+      return;
+    }
+    if (r.errors.length > 0 && !mentionsRedis(text)) {
+      const e = r.errors[0];
+      result.skipped.push({ ruleId: 'invalid-yaml-skipped', message: `${e.message} (the file names no Redis, Valkey or KeyDB: skipped)`, pos: e.pos });
+      return;
+    }
     // a loop, not push(...items): a 50 MB redis.conf has more lines than a call has room for arguments (RangeError, test/hardening)
     for (const e of r.documents) result.documents.push(e);
     for (const e of r.errors) result.errors.push(e);
-    result.files.push(file);
   };
+  const charts: ChartSource[] = [];
+  const symlinkedDirs: string[] = [];
   for (const p of paths) {
     if (p === '-') {
       add(await readStdin(), '<stdin>');
       continue;
     }
+    if (excluded(p)) continue;
     let files: string[];
     try {
       const st = await fs.stat(p);
       files = [];
-      if (st.isDirectory()) await walk(p, files);
-      else files.push(p);
+      if (st.isDirectory()) {
+        const w: Walk = { files, charts, symlinkedDirs, excluded };
+        await walk(p, w);
+      } else {
+        const chartDir = templateOf(p);
+        if (chartDir) {
+          if (!charts.some((c) => c.dir === chartDir)) charts.push({ dir: chartDir, chartFile: path.join(chartDir, 'Chart.yaml') });
+          continue;
+        }
+        files.push(p);
+      }
     } catch (e) {
       result.errors.push(new InputError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, filePos(p, 1, 1)));
       continue;
@@ -257,7 +499,28 @@ export async function loadPaths(paths: string[], readStdin: () => Promise<string
       add(buf.toString('utf8'), f);
     }
   }
+  for (const c of charts) {
+    const name = chartName(c.chartFile);
+    result.skipped.push({
+      ruleId: 'helm-template-skipped',
+      message: `Helm chart source ${name ? `"${name}" ` : ''}in ${c.dir}: its templates/ are not YAML until rendered and were not linted (the files beside them were read); lint what it deploys: helm template <release> ${c.dir} | redis-lint -`,
+      pos: filePos(c.chartFile, 1, 1),
+    });
+  }
+  if (symlinkedDirs.length) {
+    result.notices.push(`${symlinkedDirs.length} symlinked director${symlinkedDirs.length === 1 ? 'y was' : 'ies were'} not followed: ${symlinkedDirs.join(', ')} (name a directory on the command line to lint it)`);
+  }
   return result;
+}
+
+/** The `name:` of a Chart.yaml, if it can be read. */
+function chartName(chartFile: string): string | undefined {
+  try {
+    const m = /^name:\s*["']?([^"'\s#]+)/m.exec(readFileSync(chartFile, 'utf8'));
+    return m?.[1];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Offset, line and column (in characters of the valid prefix) of the first byte that is not valid UTF-8. */

@@ -60,6 +60,8 @@ export interface Policy {
   failLevel?: Severity;
   /** CLI: fail when there are more warnings than this (the config's `maxWarnings`; `--max-warnings` wins) */
   maxWarnings?: number;
+  /** CLI: globs of paths not to read (the config's `ignorePaths:`; `--exclude` adds to them) */
+  ignorePaths?: string[];
   /** the user config file laid over the bundled policy, as given or found; absent for the bundled policy alone */
   configFile?: string;
 }
@@ -72,6 +74,7 @@ interface PolicyFile {
   namespaces?: Record<string, { rules?: Record<string, NamespaceRuleOverride> }>;
   failLevel?: Severity;
   maxWarnings?: number;
+  ignorePaths?: string[];
 }
 
 const DEFAULT_POLICY_URL = new URL('../../policies/default.yaml', import.meta.url);
@@ -175,6 +178,7 @@ export function loadPolicy(file?: string): Policy {
   const policy: Policy = { rules, model: { ...base.model, ...user.model }, workloads, exemptions: readExemptionEntries(root.child('exemptions'), new Set(Object.keys(rules))), configFile: file };
   if (user.failLevel) policy.failLevel = user.failLevel;
   if (user.maxWarnings !== undefined) policy.maxWarnings = user.maxWarnings;
+  if (user.ignorePaths) policy.ignorePaths = user.ignorePaths;
   if (user.namespaces) {
     const namespaces: NonNullable<Policy['namespaces']> = {};
     for (const [ns, n] of Object.entries(user.namespaces)) {

@@ -41,7 +41,7 @@ interface ReportResult {
 const RESULT: Record<Severity, 'fail' | 'warn'> = { error: 'fail', warning: 'warn', info: 'warn' };
 const SEVERITY: Record<Severity, 'high' | 'medium' | 'low'> = { error: 'high', warning: 'medium', info: 'low' };
 /** rules about a file or a comment, not an object: no pass results for them */
-const FILE_LEVEL = new Set(['invalid-yaml', 'unused-suppression', 'invalid-suppression']);
+const FILE_LEVEL = new Set(['invalid-yaml', 'helm-template-skipped', 'invalid-yaml-skipped', 'unused-suppression', 'invalid-suppression']);
 
 const POLICY = 'redis-lint';
 const LABELS = { 'app.kubernetes.io/managed-by': 'redis-lint' };

@@ -132,6 +132,8 @@ const CATEGORY: Record<string, string> = {
   'values-key-ignored': 'configuration',
   'redis-conf-syntax': 'configuration',
   'invalid-yaml': 'configuration',
+  'helm-template-skipped': 'configuration',
+  'invalid-yaml-skipped': 'configuration',
   'unused-suppression': 'maintainability',
   'invalid-suppression': 'maintainability',
 };
@@ -151,6 +153,8 @@ const PRECISION: Record<string, 'very-high' | 'high' | 'medium'> = {
   'aof-load-truncated-off': 'very-high',
   'redis-conf-syntax': 'very-high',
   'invalid-yaml': 'very-high',
+  'helm-template-skipped': 'very-high',
+  'invalid-yaml-skipped': 'very-high',
   'values-key-ignored': 'very-high',
   'unused-suppression': 'very-high',
   'invalid-suppression': 'very-high',

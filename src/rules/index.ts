@@ -24,7 +24,7 @@ export const RULES: readonly Rule[] = [
 ];
 
 /** Ids reported by the sources, the loader and the inline suppressions (src/policy/suppressions.ts) rather than by a Rule. */
-export const SOURCE_RULE_IDS = ['unresolved-values', 'values-key-ignored', 'redis-conf-syntax', 'invalid-yaml', 'unused-suppression', 'invalid-suppression'] as const;
+export const SOURCE_RULE_IDS = ['unresolved-values', 'values-key-ignored', 'redis-conf-syntax', 'invalid-yaml', 'helm-template-skipped', 'invalid-yaml-skipped', 'unused-suppression', 'invalid-suppression'] as const;
 
 /** Every rule id redis-lint knows, in `redis-lint rules` order: the deployment rules, then the source-level ids. */
 export const ALL_RULE_IDS: readonly string[] = [...RULES.map((r) => r.id), ...SOURCE_RULE_IDS];
