@@ -1,6 +1,6 @@
 # redis-lint admission webhook image: `redis-lint serve` on HTTPS port 8443.
 #   docker build -t registry.example.com/platform/redis-lint:0.1.0 .
-# The runtime stage holds what `npm pack` ships (dist/, policies/, package.json, README.md) and
+# The runtime stage holds what `npm pack` ships (bin/, dist/, policies/, package.json, README.md) and
 # the production dependencies only; test/package/pack.test.ts installs that same set from the
 # packed tarball into an empty directory and starts `serve` from it (no Docker engine in CI).
 
@@ -23,12 +23,13 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY bin ./bin
 COPY policies ./policies
 COPY README.md ./README.md
 # 65532: the conventional "nonroot" uid/gid (distroless); numeric, so runAsNonRoot can verify it.
 USER 65532:65532
 EXPOSE 8443
-ENTRYPOINT ["node", "dist/cli/main.js", "serve"]
+ENTRYPOINT ["node", "bin/redis-lint.js", "serve"]
 # The paths where manifests/base/deployment.yaml mounts the cert-manager Secret
 # (redis-lint-webhook-tls). The Deployment passes its own args, which replace these.
 CMD ["--tls-cert-file", "/etc/redis-lint/tls/tls.crt", "--tls-private-key-file", "/etc/redis-lint/tls/tls.key", "--port", "8443"]

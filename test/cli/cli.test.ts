@@ -79,10 +79,10 @@ describe('input handling', () => {
     expect(r.report.findings.some((f) => f.ruleId === 'aof-rewrite-unreachable' && f.file === '<stdin>')).toBe(true);
   });
 
-  it('unparseable YAML: a finding at its line, exit 2, no stack trace', () => {
+  it('unparseable YAML about Redis: a finding at its line, exit 2, no stack trace', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'redis-lint-cli-'));
     const file = path.join(dir, 'broken.yaml');
-    writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\ndata:\n  a: [1, 2\n  b: 3\n');
+    writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: redis-config\ndata:\n  a: [1, 2\n  b: 3\n');
     const r = run([file]);
     expect(r.code).toBe(2);
     expect(r.stdout).toMatch(/invalid-yaml/);
