@@ -110,3 +110,122 @@ describe('loadPaths', () => {
     expect(r.documents).toHaveLength(1);
   });
 });
+
+/**
+ * A multi-line double-quoted scalar whose continuation line sits at its key's indentation (one space
+ * short of what YAML 1.2 asks: `s-flow-line-prefix(n)` for a block mapping value at n). The `yaml`
+ * library ends the scalar at that line and fails ("Missing closing quote"). Kubernetes, kubectl and
+ * Flux read manifests with sigs.k8s.io/yaml (commit aadfabb7, go.mod: go.yaml.in/yaml/v2 v2.4.2),
+ * whose scanner (go-yaml v2.4.2, commit 246a95c2, scannerc.go `yaml_parser_scan_flow_scalar`)
+ * ends a quoted scalar only at its closing quote, a `---`/`...` in column 0 or the end of the
+ * stream, with no indentation check: the API server takes this manifest. So redis-lint reads it.
+ * The case is from a real Prometheus HelmRelease (issue 12).
+ */
+describe('parseText: quoted scalars indented as Go reads them', () => {
+  const text = [
+    'apiVersion: helm.toolkit.fluxcd.io/v2', // 1
+    'kind: HelmRelease', // 2
+    'metadata:', // 3
+    '  name: redis', // 4
+    'spec:', // 5
+    '  values:', // 6
+    '    relabel:', // 7
+    '      regex: "(foo|bar', // 8
+    '      |baz)"', // 9
+    '    master:', // 10
+    '      persistence:', // 11
+    '        size: 50Mi', // 12
+    '',
+  ].join('\n');
+
+  it('the yaml library alone refuses it', async () => {
+    const YAML = (await import('yaml')).default;
+    expect(YAML.parseAllDocuments(text)[0].errors.length).toBeGreaterThan(0);
+  });
+
+  it('is read, with the value Go gives it (lines folded into one space) and positions of the text on disk', () => {
+    const r = parseText(text, 'prom.yaml');
+    expect(r.errors).toEqual([]);
+    expect(r.reindented).toBe(true);
+    const root = YamlVNode.root(r.documents[0].doc, r.documents[0].ctx);
+    expect(at(root, 'spec.values.relabel.regex').value()).toBe('(foo|bar |baz)');
+    expect((at(root, 'spec.values.master.persistence.size') as YamlVNode).pos()).toMatchObject({ line: 12, column: 9 });
+    expect((at(root, 'spec.values.relabel.regex') as YamlVNode).pos()).toMatchObject({ line: 8, column: 7 });
+  });
+
+  it('a quote that is never closed is still an error, at its line', () => {
+    const r = parseText('a:\n  b: "open\n  c: 1\n', 'x.yaml');
+    expect(r.errors.length).toBe(1);
+    expect(r.errors[0].pos.line).toBeGreaterThanOrEqual(2);
+  });
+
+  it('block scalar content that looks like an open quote is left alone', () => {
+    const conf = 'data:\n  redis.conf: |\n    save "3600 1\n    maxmemory 1mb\n  other: [1, 2\n';
+    const r = parseText(conf, 'x.yaml');
+    expect(r.errors.length).toBe(1); // the unclosed flow sequence, not a re-indented redis.conf
+    expect(r.reindented).toBeUndefined();
+  });
+});
+
+describe('loadPaths: whole repositories', () => {
+  function repo(): string {
+    const d = mkdtempSync(path.join(tmpdir(), 'redis-lint-repo-'));
+    mkdirSync(path.join(d, 'charts/app/templates'), { recursive: true });
+    writeFileSync(path.join(d, 'charts/app/Chart.yaml'), 'apiVersion: v2\nname: app\nversion: 1.0.0\n');
+    writeFileSync(path.join(d, 'charts/app/values.yaml'), 'replicaCount: 1\n');
+    writeFileSync(path.join(d, 'charts/app/templates/deploy.yaml'), 'metadata:\n  name: {{ include "x" . }}\n  {{- if .Values.y }}\n');
+    writeFileSync(path.join(d, 'charts/app/templates/parses.yaml'), 'name: {{ .Release.Name }}\n');
+    mkdirSync(path.join(d, 'apps'));
+    writeFileSync(path.join(d, 'apps/cilium.yaml'), 'kind: HelmRelease\nspec:\n  values:\n    ipam: 1\n    ipam: 2\n');
+    writeFileSync(path.join(d, 'apps/redis-broken.yaml'), 'kind: HelmRelease\nmetadata:\n  name: redis\nspec: [1\n');
+    writeFileSync(path.join(d, 'apps/lone-template.yaml'), 'name: {{ .Release.Name }}\nimage: redis\n');
+    mkdirSync(path.join(d, 'vendor'));
+    writeFileSync(path.join(d, 'vendor/junk.yaml'), 'a: [\n');
+    return d;
+  }
+
+  it('skips chart templates (one notice per chart), warns on unrelated broken files, keeps Redis parse errors', async () => {
+    const d = repo();
+    const r = await loadPaths([d]);
+    expect(r.files.some((f) => f.includes('templates'))).toBe(false);
+    expect(r.files).toContain(path.join(d, 'charts/app/values.yaml'));
+    const skipped = r.skipped.map((s) => [s.ruleId, path.relative(d, s.pos.file)]);
+    expect(skipped).toEqual(
+      expect.arrayContaining([
+        ['helm-template-skipped', 'charts/app/Chart.yaml'],
+        ['helm-template-skipped', 'apps/lone-template.yaml'],
+        ['invalid-yaml-skipped', 'apps/cilium.yaml'],
+        ['invalid-yaml-skipped', 'vendor/junk.yaml'],
+      ]),
+    );
+    expect(skipped).toHaveLength(4);
+    expect(r.errors.map((e) => path.relative(d, e.pos.file))).toEqual(['apps/redis-broken.yaml']);
+  });
+
+  it('a template file named on the command line is the chart notice, not a parse error', async () => {
+    const d = repo();
+    const r = await loadPaths([path.join(d, 'charts/app/templates/deploy.yaml')]);
+    expect(r.errors).toEqual([]);
+    expect(r.skipped.map((s) => s.ruleId)).toEqual(['helm-template-skipped']);
+  });
+
+  it('--exclude globs are relative to the working directory; ** spans directories', async () => {
+    const d = repo();
+    const r = await loadPaths([d], undefined, { exclude: ['vendor/**', '**/cilium.yaml'], cwd: d });
+    expect(r.files.length).toBeGreaterThan(0);
+    // paths are as walked from '.', relative to the process's cwd: compare by base name
+    expect(r.files.map((f) => path.basename(f))).not.toContain('junk.yaml');
+    expect(r.skipped.map((s) => path.basename(s.pos.file))).not.toContain('cilium.yaml');
+  });
+
+  it('a symlinked directory is not walked, and said once', async () => {
+    const d = repo();
+    const { symlinkSync } = await import('node:fs');
+    symlinkSync(path.join(d, 'apps'), path.join(d, 'apps-link'));
+    symlinkSync(d, path.join(d, 'loop'));
+    const r = await loadPaths([d]);
+    expect(r.files.filter((f) => f.includes('apps-link') || f.includes('loop'))).toEqual([]);
+    expect(r.notices).toHaveLength(1);
+    expect(r.notices[0]).toMatch(/^2 symlinked directories were not followed: .*apps-link, .*loop/);
+  });
+});
