@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadPaths, parseText, type LoadedDocument } from './load/documents.js';
-import { asString } from './load/vnode.js';
+import { asString, type YamlVNode } from './load/vnode.js';
 import { expiredExemptions, findExemption, type ExemptableObject, type ExemptionEntry, type ExemptionOptions } from './policy/exemptions.js';
 import type { Policy } from './policy/policy.js';
 import { applySuppressions } from './policy/suppressions.js';
@@ -9,7 +9,7 @@ import { RULES } from './rules/index.js';
 import type { Projection } from './model/projection.js';
 import { projectDeployment } from './rules/projection.js';
 import { findingObject, objectRefOf, resolveWorkload, rootOf, workloadAnnotationProblems, type WorkloadFlags } from './sources/common.js';
-import { collectDeployments } from './sources/index.js';
+import { collectDeployments, type ChartBeside } from './sources/index.js';
 import { redisDependencyVersion } from './sources/values-file.js';
 import type { Finding, InputError, RedisDeployment, Severity, SourcePosition } from './types.js';
 
@@ -91,7 +91,7 @@ export function lintDocuments(
   workloadFlags?: WorkloadFlags,
   exemptionOptions: ExemptionOptions & { precedence?: boolean } = {},
 ): Omit<LintResult, 'files' | 'inputErrors' | 'texts' | 'notices'> {
-  const collected = collectDeployments(documents, { valuesDocs, chartVersionOf: chartVersionBeside });
+  const collected = collectDeployments(documents, { valuesDocs, chartOf: chartBeside });
   const exemptions = policy.exemptions ?? [];
   const now = exemptionOptions.now ?? new Date();
   const exemptOpts: ExemptionOptions = { ...exemptionOptions, now };
@@ -237,10 +237,11 @@ export function sortFindings(findings: Finding[]): Finding[] {
 }
 
 /**
- * The Bitnami redis chart version for a values file from a Chart.yaml in the same directory:
- * the chart itself (`name: redis`) or an umbrella chart's `dependencies: [{name: redis}]`.
+ * The chart a values file belongs to, from a Chart.yaml in the same directory: its name, and the
+ * Bitnami redis chart version when it is the chart itself (`name: redis`) or an umbrella chart's
+ * `dependencies: [{name: redis}]`. Undefined without a readable Chart.yaml.
  */
-function chartVersionBeside(file: string): { version: string; pos: SourcePosition } | undefined {
+function chartBeside(file: string): ChartBeside | undefined {
   if (file === '<stdin>') return undefined;
   const chartFile = path.join(path.dirname(file), 'Chart.yaml');
   if (!existsSync(chartFile)) return undefined;
@@ -248,10 +249,14 @@ function chartVersionBeside(file: string): { version: string; pos: SourcePositio
   const doc = documents[0];
   if (!doc) return undefined;
   const root = rootOf(doc);
-  if (asString(root.get('name').value()) === 'redis') {
+  const nameNode = root.child('name');
+  const name = asString(nameNode.value()) ?? '';
+  if (name === 'redis') {
     const v = root.child('version');
     const version = asString(v.value());
-    return version ? { version, pos: v.pos() } : undefined;
+    return { name, pos: nameNode.pos(), isRedis: true, redis: version ? { version, pos: v.pos() } : undefined };
   }
-  return redisDependencyVersion(doc);
+  const deps = root.child('dependencies').items() as YamlVNode[];
+  const isRedis = deps.some((dep) => asString(dep.get('name').value()) === 'redis');
+  return { name, pos: nameNode.pos(), isRedis, redis: redisDependencyVersion(doc) };
 }

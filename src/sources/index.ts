@@ -2,7 +2,7 @@ import type { LoadedDocument } from '../load/documents.js';
 import { asString } from '../load/vnode.js';
 import type { RedisDeployment, SourcePosition } from '../types.js';
 import { argoApplicationDeployments, isArgoApplication } from './argocd-application.js';
-import { rootOf, type RunContext, type SourceFinding } from './common.js';
+import { rootOf, type RunContext, type SourceFinding, type SourceResult } from './common.js';
 import { configMapEntry, configMapDeployments } from './configmap.js';
 import { helmReleaseDeployments, isHelmRelease } from './helm-release.js';
 import { bitnamiValuesRoot, valuesDeployments } from './values-file.js';
@@ -18,8 +18,21 @@ export interface CollectResult {
 export interface CollectOptions {
   /** documents of `--values` files: merged into one Bitnami release, in order */
   valuesDocs?: LoadedDocument[];
-  /** chart version for a values file, by file path (from a Chart.yaml beside it) */
-  chartVersionOf?: (file: string) => { version: string; pos: SourcePosition } | undefined;
+  /**
+   * The chart a values file belongs to, by file path (from a Chart.yaml beside it): its name, where
+   * that name is, and the Bitnami redis chart version when it is the redis chart or depends on it
+   */
+  chartOf?: (file: string) => ChartBeside | undefined;
+}
+
+/** A Chart.yaml beside a values file (see CollectOptions.chartOf). */
+export interface ChartBeside {
+  name: string;
+  pos: SourcePosition;
+  /** the chart is the redis chart (`name: redis`) or has a `redis` dependency */
+  isRedis: boolean;
+  /** the redis chart's version, or the umbrella's `redis` dependency version, when given */
+  redis?: { version: string; pos: SourcePosition };
 }
 
 /**
@@ -71,10 +84,34 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
     if (kinds[i] === 'helmrelease') add(helmReleaseDeployments(d, run));
     else if (kinds[i] === 'argocd') add(argoApplicationDeployments(d));
     else if (kinds[i] === 'workload') add(workloadDeployments(d, run, pvcs));
-    else if (kinds[i] === 'values') add(valuesDeployments([d], opts.chartVersionOf?.(d.file)));
+    else if (kinds[i] === 'values') add(valuesOfChart(d, opts.chartOf?.(d.file)));
   });
   const referenced = configMapsReferencedBy(workloads, run);
   for (const e of run.configMaps) add(configMapDeployments(e.doc, run, referenced));
-  if (opts.valuesDocs?.length) add(valuesDeployments(opts.valuesDocs, opts.chartVersionOf?.(opts.valuesDocs[0].file)));
+  if (opts.valuesDocs?.length) add(valuesDeployments(opts.valuesDocs, opts.chartOf?.(opts.valuesDocs[0].file)?.redis));
   return out;
+}
+
+/**
+ * A values document that looks like Bitnami redis values, read as such unless a Chart.yaml beside it
+ * names another chart without a `redis` dependency: the values of the mongodb, postgresql or valkey
+ * chart share the Bitnami layout (`architecture`, `primary`, `resources`) but are not Redis values.
+ * Such a file is left alone, except that a chart named after Redis, Valkey or KeyDB is named in one
+ * `unresolved-values` notice (never a silent pass).
+ */
+function valuesOfChart(d: LoadedDocument, chart: ChartBeside | undefined): SourceResult {
+  if (!chart || chart.isRedis) return valuesDeployments([d], chart?.redis);
+  if (!/redis|valkey|keydb/i.test(chart.name)) return { deployments: [], findings: [] };
+  const root = rootOf(d);
+  return {
+    deployments: [],
+    findings: [
+      {
+        ruleId: 'unresolved-values',
+        message: `values of the chart "${chart.name}" (Chart.yaml beside them): not evaluated, redis-lint reads the values of the Bitnami redis chart`,
+        pos: root.pos(),
+        object: { kind: 'Values', name: d.file.split(/[\\/]/).slice(-2).join('/') },
+      },
+    ],
+  };
 }
