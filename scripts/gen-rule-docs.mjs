@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Write docs/rules/<id>.md for every rule and docs/rules/README.md, from the rule metadata in
-// policies/default.yaml and the fixes in src/fix (see src/docs/rule-docs.ts). Each page's example
+// Write docs/rules/<id>.md for every rule and docs/rules/README.md, from each rule's metadata
+// (`meta` in src/rules/<id>.ts) and its fix (see src/docs/rule-docs.ts). Each page's example
 // output comes from linting the example. Run it with `npm run docs:rules` (which builds dist/
 // first); test/docs/rule-docs.test.ts fails when a page is out of date.
 import { readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';

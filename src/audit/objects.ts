@@ -3,7 +3,7 @@ import { lintDocuments, type LintResult } from '../engine.js';
 import { parseText, type LoadedDocument } from '../load/documents.js';
 import type { YamlVNode } from '../load/vnode.js';
 import type { Policy } from '../policy/policy.js';
-import { STORAGE_FACTS_PARAM, type StorageClaimFact, type StorageClassFact, type StorageFacts } from '../rules/storage.js';
+import { STORAGE_FACTS_PARAM, type StorageClaimFact, type StorageClassFact, type StorageFacts } from '../rules/storage-facts.js';
 import { rootOf, type WorkloadFlags } from '../sources/common.js';
 import type { InputError, SourcePosition } from '../types.js';
 
@@ -117,7 +117,7 @@ function bitnamiClaim(values: YamlVNode, role: 'master' | 'replica'): StorageCla
  * Which StorageClass each object's data volumes ask for, by file: a StatefulSet's
  * volumeClaimTemplates (`vct:<name>`), a Flux HelmRelease's `spec.values` and an Argo CD
  * Application's `spec.source.helm.valuesObject` / `values` (Bitnami persistence, `master` and
- * `replica`). See src/rules/storage.ts for how the rule uses them.
+ * `replica`). See src/rules/volume-not-expandable.ts for how the rule uses them.
  */
 export function storageClaims(documents: readonly LoadedDocument[]): StorageFacts['claims'] {
   const claims: StorageFacts['claims'] = {};

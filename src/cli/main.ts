@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LINT_FORMATS, runLint } from './lint.js';
 import { failFlags, formatPairs, loadConfig, REPORT_ARG_OPTIONS, reportTargets, toolVersion } from './shared.js';
-import { RULES, SOURCE_RULE_IDS } from '../rules/index.js';
+import { RULE_DEFINITIONS } from '../rules/index.js';
 import { WORKLOAD_FIELDS, WORKLOAD_INPUT_NAMES, parseWorkloadValue, type WorkloadFlags } from '../sources/common.js';
 import type { Severity } from '../types.js';
 import { UnitError } from '../model/units.js';
@@ -165,9 +165,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     // id, severity in force, whether --fix fixes it, the docs page, the description
     const { FIX_DESCRIPTIONS } = await import('../fix/files.js');
     out.write(`${'RULE'.padEnd(26)} ${'SEVERITY'.padEnd(8)} ${'FIX'.padEnd(3)} ${'DOCS'.padEnd(45)} DESCRIPTION\n`);
-    for (const id of [...RULES.map((r) => r.id), ...SOURCE_RULE_IDS]) {
+    for (const rule of RULE_DEFINITIONS) {
+      const id = rule.id;
       const p = policy.rules[id];
-      out.write(`${id.padEnd(26)} ${(p?.severity ?? 'off').padEnd(8)} ${(FIX_DESCRIPTIONS[id] ? 'yes' : '').padEnd(3)} ${`docs/rules/${id}.md`.padEnd(45)} ${p?.description ?? ''}\n`);
+      out.write(`${id.padEnd(26)} ${(p?.severity ?? 'off').padEnd(8)} ${(FIX_DESCRIPTIONS[id] ? 'yes' : '').padEnd(3)} ${`docs/rules/${id}.md`.padEnd(45)} ${rule.meta.description}\n`);
     }
     return 0;
   }

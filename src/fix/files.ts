@@ -4,7 +4,7 @@ import type { Projection } from '../model/projection.js';
 import { formatBytes } from '../model/units.js';
 import { formatQuantity } from '../model/volume.js';
 import type { FileEdit } from '../report/types.js';
-import { safeMaxmemory } from '../rules/memory.js';
+import { safeMaxmemory } from '../rules/memory-budget.js';
 import { isBitnamiRedisValues } from '../sources/bitnami-chart.js';
 import { findingObject } from '../sources/common.js';
 import type { Finding, Origin, RedisDeployment, SourcePosition } from '../types.js';

@@ -9,7 +9,7 @@ import { readWorkloadEntries, type WorkloadEntry } from '../sources/common.js';
 import { InputError, type Severity } from '../types.js';
 import { readExemptionEntries, type ExemptionEntry } from './exemptions.js';
 import { didYouMean } from '../core/did-you-mean.js';
-import { ALL_RULE_IDS } from '../rules/index.js';
+import { ALL_RULE_IDS, RULE_DEFINITIONS } from '../rules/index.js';
 
 /**
  * What the admission webhook does with a finding (Gatekeeper's enforcement actions): `deny` the
@@ -18,14 +18,13 @@ import { ALL_RULE_IDS } from '../rules/index.js';
  */
 export type AdmissionAction = 'deny' | 'warn' | 'audit';
 
-/** One rule's policy: severity (or off), texts and thresholds, and the webhook's action and mutation switch. */
+/**
+ * One rule's policy: what a user can override (severity or off, thresholds, and the webhook's
+ * action and mutation switch). What the rule checks, its texts and examples are its `meta`
+ * (src/rules/<id>.ts), not policy.
+ */
 export interface RulePolicy {
   severity: Severity | 'off';
-  description?: string;
-  remediation?: string;
-  incident?: string;
-  /** for the rule's docs page (docs/rules/<id>.md): an input that triggers the rule (`bad`), the same fixed (`good`), shown as `file` */
-  example?: { file?: string; bad: string; good?: string };
   params?: Record<string, unknown>;
   /** webhook only; default from the severity: error -> deny, warning and info -> warn (see {@link admissionAction}) */
   action?: AdmissionAction;
@@ -149,7 +148,8 @@ export function findConfigFile(dir: string = process.cwd()): string | undefined 
 }
 
 /**
- * The policy in force: the bundled policies/default.yaml, with a user config file (a project's
+ * The policy in force: each rule's defaults (its module), the bundled policies/default.yaml laid
+ * over them, and a user config file (a project's
  * .redis-lint.yaml, or a `--config`/`--policy` file; same shape, policies/schema.json) laid over it
  * rule by rule (`rules: {<id>: off}` is short for `{severity: off}`) (a file that only says `aof-disk-headroom: {params: {headroomPercent: 30}}` keeps
  * every other rule and that rule's severity; `severity: off` turns one off). Model params merge
@@ -162,19 +162,15 @@ export function findConfigFile(dir: string = process.cwd()): string | undefined 
  */
 export function loadPolicy(file?: string): Policy {
   const defaults = readPolicy(fileURLToPath(DEFAULT_POLICY_URL));
-  const base = defaults.data as { rules: Record<string, RulePolicy>; model?: Partial<ModelParams> };
-  checkRuleIds(Object.keys(base.rules), defaults.root.child('rules'), 'policy');
+  const base = defaults.data as { rules?: PolicyFile['rules']; model?: Partial<ModelParams> };
+  checkRuleIds(Object.keys(base.rules ?? {}), defaults.root.child('rules'), 'policy');
+  const bundled = layRules(ruleDefaults(), base.rules);
   const baseWorkloads = readWorkloadEntries(defaults.root.child('workloads'));
-  if (!file) return { rules: base.rules, model: base.model ?? {}, workloads: baseWorkloads, exemptions: [] };
+  if (!file) return { rules: bundled, model: base.model ?? {}, workloads: baseWorkloads, exemptions: [] };
   const { data: user, root } = readPolicy(file);
   checkRuleIds(Object.keys(user.rules ?? {}), root.child('rules'), 'config');
   const workloads = [...readWorkloadEntries(root.child('workloads')), ...baseWorkloads];
-  const rules: Record<string, RulePolicy> = { ...base.rules };
-  for (const [id, given] of Object.entries(user.rules ?? {})) {
-    const r: Partial<RulePolicy> = typeof given === 'string' ? { severity: given } : given;
-    const prev = rules[id] ?? { severity: 'off' };
-    rules[id] = { ...prev, ...r, severity: r.severity ?? prev.severity, params: { ...prev.params, ...r.params } };
-  }
+  const rules = layRules(bundled, user.rules);
   const policy: Policy = { rules, model: { ...base.model, ...user.model }, workloads, exemptions: readExemptionEntries(root.child('exemptions'), new Set(Object.keys(rules))), configFile: file };
   if (user.failLevel) policy.failLevel = user.failLevel;
   if (user.maxWarnings !== undefined) policy.maxWarnings = user.maxWarnings;
@@ -190,6 +186,22 @@ export function loadPolicy(file?: string): Policy {
     policy.namespaces = namespaces;
   }
   return policy;
+}
+
+/** Each rule's own defaults (its module's `defaults`): the policy before policies/default.yaml and the user's config. */
+function ruleDefaults(): Record<string, RulePolicy> {
+  return Object.fromEntries(RULE_DEFINITIONS.map((r) => [r.id, { severity: r.defaults.severity, params: { ...r.defaults.params } }]));
+}
+
+/** `over` laid over `rules` rule by rule: a severity alone is short for `{severity}`; params merge key by key. */
+function layRules(rules: Record<string, RulePolicy>, over: PolicyFile['rules']): Record<string, RulePolicy> {
+  const out = { ...rules };
+  for (const [id, given] of Object.entries(over ?? {})) {
+    const r: Partial<RulePolicy> = typeof given === 'string' ? { severity: given } : given;
+    const prev = out[id] ?? { severity: 'off' };
+    out[id] = { ...prev, ...r, severity: r.severity ?? prev.severity, params: { ...prev.params, ...r.params } };
+  }
+  return out;
 }
 
 /**

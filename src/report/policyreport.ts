@@ -1,5 +1,5 @@
 import YAML from 'yaml';
-import { STORAGE_FACTS_PARAM } from '../rules/storage.js';
+import { STORAGE_FACTS_PARAM } from '../rules/storage-facts.js';
 import type { Finding, Severity } from '../types.js';
 import type { ReportInput } from './types.js';
 

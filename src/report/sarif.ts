@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { RulePolicy } from '../policy/policy.js';
+import { ruleById } from '../rules/index.js';
 import type { Finding, Severity } from '../types.js';
 import type { FileEdit, ReportInput } from './types.js';
 
@@ -114,67 +115,6 @@ export function firstSentence(text: string): string {
   return m ? m[0] : t;
 }
 
-/** Category tag of each rule (properties.tags); rules not listed are `configuration`. */
-const CATEGORY: Record<string, string> = {
-  'aof-rewrite-unreachable': 'data-loss',
-  'aof-disk-headroom': 'data-loss',
-  'appendfsync-policy': 'data-loss',
-  'persistence-ephemeral': 'data-loss',
-  'shutdown-grace-too-short': 'data-loss',
-  'fork-memory-headroom': 'reliability',
-  'maxmemory-unset': 'reliability',
-  'memory-limit-missing': 'reliability',
-  'data-volume-fsgroup': 'reliability',
-  'replicas-failover': 'reliability',
-  'aof-load-truncated-off': 'reliability',
-  'liveness-kills-loading': 'reliability',
-  'unresolved-values': 'configuration',
-  'values-key-ignored': 'configuration',
-  'redis-conf-syntax': 'configuration',
-  'invalid-yaml': 'configuration',
-  'helm-template-skipped': 'configuration',
-  'invalid-yaml-skipped': 'configuration',
-  'unused-suppression': 'maintainability',
-  'invalid-suppression': 'maintainability',
-};
-
-/**
- * properties.precision (GitHub: very-high, high, medium, low): `medium` for the rules whose numbers
- * come from the projection model (dataset bound, copy-on-write, load and save times), `very-high`
- * for a setting or syntax read as written, `high` for the rest (settings read directly, with
- * chart/Redis/Kubernetes defaults and some inference, e.g. the image's uid).
- */
-const PRECISION: Record<string, 'very-high' | 'high' | 'medium'> = {
-  'aof-disk-headroom': 'medium',
-  'fork-memory-headroom': 'medium',
-  'liveness-kills-loading': 'medium',
-  'shutdown-grace-too-short': 'medium',
-  'appendfsync-policy': 'very-high',
-  'aof-load-truncated-off': 'very-high',
-  'redis-conf-syntax': 'very-high',
-  'invalid-yaml': 'very-high',
-  'helm-template-skipped': 'very-high',
-  'invalid-yaml-skipped': 'very-high',
-  'values-key-ignored': 'very-high',
-  'unused-suppression': 'very-high',
-  'invalid-suppression': 'very-high',
-};
-
-/**
- * properties["security-severity"] (a CVSS-like score as a string; GitHub: >= 9 critical, >= 7 high,
- * >= 4 medium, > 0 low). GitHub files every result of a rule that has one under *security* alerts,
- * so only a rule that is a recognised security weakness gets one:
- * - memory-limit-missing: CWE-770 (allocation of resources without limits): a Redis without a
- *   memory limit can exhaust its node and get other tenants' pods evicted (a denial of service on a
- *   shared node), which Kubernetes security benchmarks (CIS 5.x, kube-linter, Checkov) flag too.
- *   Availability impact only, and it takes load on the Redis, so medium: 5.0.
- * Everything else is reliability or data loss of the Redis itself (a full disk, an OOM-killed
- * fork, no failover): real, but not a vulnerability, so not a security alert.
- */
-const SECURITY: Record<string, { severity: string; cwe: string }> = {
-  'memory-limit-missing': { severity: '5.0', cwe: 'external/cwe/cwe-770' },
-};
-
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note' };
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
 
@@ -259,9 +199,11 @@ function markdownText(s: string): string {
 
 /** The reportingDescriptor of one rule (SARIF §3.49). */
 function sarifRule(id: string, policy: RulePolicy | undefined, fallback: Severity): SarifRule {
-  const description = policy?.description?.trim() || `redis-lint rule ${id}.`;
-  const remediation = policy?.remediation?.trim();
-  const incident = policy?.incident?.trim();
+  // the rule's metadata (src/rules/<id>.ts); an id no rule has (a finding of a newer redis-lint?) gets a plain stub
+  const meta = ruleById(id)?.meta;
+  const description = meta?.description.trim() || `redis-lint rule ${id}.`;
+  const remediation = meta?.remediation.trim();
+  const incident = meta?.incident.trim();
   const suppressText = [
     'To accept a finding, say why, in one of three ways:',
     `- in a values file or manifest, a comment on the line above it: # redis-lint-disable-next-line ${id} -- <reason>`,
@@ -285,10 +227,10 @@ function sarifRule(id: string, policy: RulePolicy | undefined, fallback: Severit
     .filter(Boolean)
     .join('\n\n');
   const severity = policy && policy.severity !== 'off' ? policy.severity : fallback;
-  const security = SECURITY[id];
-  const tags = ['redis', 'kubernetes', CATEGORY[id] ?? 'configuration'];
+  const security = meta?.docs.security;
+  const tags = ['redis', 'kubernetes', meta?.category ?? 'configuration'];
   if (security) tags.push('security', security.cwe);
-  const properties: SarifRule['properties'] = { tags, precision: PRECISION[id] ?? 'high' };
+  const properties: SarifRule['properties'] = { tags, precision: meta?.precision ?? 'high' };
   if (security) properties['security-severity'] = security.severity;
   return {
     id,

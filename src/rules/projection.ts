@@ -1,7 +1,7 @@
 import type { ModelParams } from '../model/params.js';
 import { project, type Projection, type ProjectionInput } from '../model/projection.js';
 import type { RedisDeployment } from '../types.js';
-import { UNKNOWN_REDIS_MAJOR, confBool, confBytes, confNumber, confSavePoints, confValue } from '../sources/redis-defaults.js';
+import { confBool, confBytes, confNumber, confSavePoints, confValue, UNKNOWN_REDIS_MAJOR } from '../sources/redis-defaults.js';
 
 /** The model's input for a deployment role: its effective config, volume, limit and workload. */
 export function projectionInput(dep: RedisDeployment, params: Partial<ModelParams>): ProjectionInput {

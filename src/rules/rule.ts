@@ -1,5 +1,5 @@
 import type { Projection } from '../model/projection.js';
-import type { RedisDeployment, SourcePosition } from '../types.js';
+import type { RedisDeployment, Severity, SourcePosition } from '../types.js';
 
 /** What a rule sees: one deployment role, its projection and the rule's params from the policy. */
 export interface RuleContext {
@@ -14,25 +14,119 @@ export interface RuleResult {
   pos: SourcePosition;
 }
 
+/** The SARIF/GitHub tag of a rule (properties.tags): what goes wrong when it fires. */
+export type RuleCategory = 'data-loss' | 'reliability' | 'configuration' | 'maintainability';
+
 /**
- * A check template (kube-linter's templates, ESLint's rules): code that knows how to check;
- * severity, thresholds and texts come from the policy (policies/default.yaml).
+ * How sure a finding is (SARIF properties.precision; GitHub: very-high, high, medium, low):
+ * `medium` when the numbers come from the projection model (dataset bound, copy-on-write, load
+ * and save times), `very-high` for a setting or syntax read as written, `high` for the rest
+ * (settings read directly, with chart/Redis/Kubernetes defaults and some inference).
  */
-export interface Rule {
+export type RulePrecision = 'very-high' | 'high' | 'medium';
+
+/** An input that triggers the rule (`bad`) and the same input fixed (`good`), shown and linted as `file`. */
+export interface RuleExample {
+  /** the file name it is shown (and linted) as, e.g. values.yaml; example.yaml when absent */
+  file?: string;
+  bad: string;
+  good?: string;
+}
+
+/**
+ * What a rule is, for people and reports (ESLint's `meta`): the rule's docs page
+ * (src/docs/rule-docs.ts, `npm run docs:rules`), SARIF's reportingDescriptor (src/report/sarif.ts)
+ * and `redis-lint rules` read it; test/rules/registry.test.ts fails when a field is missing.
+ */
+export interface RuleMeta {
+  /** what the rule checks; the first sentence is the short description */
+  description: string;
+  /** how to fix it, in general */
+  remediation: string;
+  /** the incident behind the rule */
+  incident: string;
+  category: RuleCategory;
+  precision: RulePrecision;
+  docs: {
+    /**
+     * `object`: findings are about a Kubernetes object (annotations and `exemptions:` reach them);
+     * `file`: about a file or a comment in it (only a comment or `off` reaches them)
+     */
+    scope: 'object' | 'file';
+    /** false for the rules a redis-lint-disable comment cannot suppress (it would hide itself) */
+    commentSuppressible: boolean;
+    /**
+     * why an offline lint of the example does not show the rule firing (its facts come from a
+     * cluster, or its findings from the suppression comments); absent: the docs test lints the
+     * bad example and expects the rule, and the good one and expects none
+     */
+    exampleNotLinted?: string;
+    /**
+     * SARIF properties["security-severity"] (a CVSS-like score as a string) and the CWE tag. GitHub
+     * files every result of a rule that has one under security alerts: only for a recognised weakness.
+     */
+    security?: { severity: string; cwe: string };
+  };
+  /** at least one; the first is the one the docs page shows */
+  examples: readonly RuleExample[];
+}
+
+/** What the bundled policy sets for a rule unless policies/default.yaml or the user's config overrides it. */
+export interface RuleDefaults {
+  severity: Severity | 'off';
+  /** thresholds the check reads (numParam), e.g. `{headroomPercent: 20}` */
+  params?: Record<string, unknown>;
+}
+
+/**
+ * A rule: one module (src/rules/<id>.ts) holding its id, metadata, defaults, check and fix
+ * (ESLint's rule shape; kube-linter's split of code and data: the check knows how, the policy
+ * says how bad). A rule without `check` is reported by the loader, a source adapter or the
+ * suppression comments (`invalid-yaml`, `unresolved-values`, ...): it still has metadata,
+ * defaults and docs. A rule never calls another rule: precedence is data (`supersedes`).
+ */
+export interface RuleDefinition {
   /** kebab-case, never changes */
   id: string;
+  meta: RuleMeta;
+  defaults: RuleDefaults;
   /**
    * whether the rule needs facts only a workload or chart has (volume, memory, probes); such
    * rules skip a ConfigMap's redis.conf that no workload in the run mounts
    */
-  needsWorkload: boolean;
+  needsWorkload?: boolean;
   /**
    * Rules whose finding this rule's finding replaces when both are about the same object and
    * role: one root cause, one finding (the engine's applyPrecedence, after severities,
    * exemptions and suppressions). The superseding message carries the other's numbers and advice.
    */
   supersedes?: readonly string[];
-  check(ctx: RuleContext): RuleResult[];
+  check?(ctx: RuleContext): RuleResult[];
+}
+
+/** A rule that checks deployments (it has a `check`). */
+export type Rule = RuleDefinition & { needsWorkload: boolean; check(ctx: RuleContext): RuleResult[] };
+
+/**
+ * Define a rule (ESLint's `defineRule`/`createRule`): checks the shape at import time, so a rule
+ * with a missing or empty metadata field, a bad id or an unknown severity fails every test and
+ * the build's docs generation, not a report at run time.
+ * @throws Error naming the rule and the field
+ */
+export function defineRule<T extends RuleDefinition>(rule: T): T {
+  const fail = (what: string) => {
+    throw new Error(`rule ${rule.id || '(no id)'}: ${what}`);
+  };
+  if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(rule.id)) fail('the id must be kebab-case');
+  const m = rule.meta;
+  for (const k of ['description', 'remediation', 'incident'] as const) if (typeof m?.[k] !== 'string' || !m[k].trim()) fail(`meta.${k} is missing`);
+  if (!['data-loss', 'reliability', 'configuration', 'maintainability'].includes(m.category)) fail('meta.category is missing');
+  if (!['very-high', 'high', 'medium'].includes(m.precision)) fail('meta.precision is missing');
+  if (!m.docs || (m.docs.scope !== 'object' && m.docs.scope !== 'file') || typeof m.docs.commentSuppressible !== 'boolean') fail('meta.docs is missing scope or commentSuppressible');
+  if (!m.examples?.length || m.examples.some((e) => !e.bad?.trim())) fail('meta.examples needs at least one example with a bad input');
+  if (!['error', 'warning', 'info', 'off'].includes(rule.defaults?.severity)) fail('defaults.severity is missing');
+  if (rule.check && typeof rule.needsWorkload !== 'boolean') fail('a rule with a check says whether it needsWorkload');
+  return rule;
 }
 
 /** A numeric param with a default. */

@@ -1,7 +1,7 @@
 import type { Projection } from '../model/projection.js';
 import { formatBytes } from '../model/units.js';
 import { confBytes, confValue } from '../sources/redis-defaults.js';
-import { originLabel, type Origin, type RedisDeployment, type WorkloadInput } from '../types.js';
+import { type Origin, originLabel, type RedisDeployment, type WorkloadInput } from '../types.js';
 
 /** How the dataset size was bounded, for messages: "dataset bounded by maxmemory 1gb", "dataset 2Gi from --dataset-size". */
 export function datasetWords(dep: RedisDeployment, projection: Projection): string {
@@ -88,4 +88,11 @@ export function redisSizeWords(raw: string, bytes: number | null): string {
   const t = raw.trim();
   if (/^\d+(kb|mb|gb)$/i.test(t) || bytes === null) return t;
   return `${t} (${formatBytes(bytes)})`;
+}
+
+/** The volume size as written, for messages ("PVC 50Mi"). */
+export function volumeWords(dep: RedisDeployment): string {
+  const size = dep.volume.size;
+  const kind = dep.volume.kind === 'pvc' ? 'PVC' : dep.volume.kind;
+  return size ? `${kind} ${formatBytes(size.value)}${originLabel(size.origin)}` : kind;
 }

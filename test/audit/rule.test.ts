@@ -9,10 +9,11 @@ import { loadPolicy } from '../../src/policy/policy.js';
 import { formatPolicyReport } from '../../src/report/policyreport.js';
 import type { ReportInput } from '../../src/report/types.js';
 import * as fx from './fixtures.js';
+import { volumeNotExpandable } from '../../src/rules/volume-not-expandable.js';
 
 const policy = loadPolicy();
 const objectsOf = (text: string) => YAML.parseAllDocuments(text).map((d) => d.toJS() as KubeObject);
-const ex = policy.rules['volume-not-expandable'].example!;
+const ex = volumeNotExpandable.meta.examples[0];
 const classes: KubeObject[] = fx.storageClassList.items.map((i) => ({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', ...i }));
 
 describe('volume-not-expandable', () => {

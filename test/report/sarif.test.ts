@@ -8,6 +8,7 @@ import { findingFingerprint, firstSentence, formatSarif, HOMEPAGE, pascalCase, s
 import type { FileEdit, ReportInput } from '../../src/report/types.js';
 import type { Finding } from '../../src/types.js';
 import { defaultPolicy, edit, finding, lint, projectRoot, reportInput, runMultitool, sarifSchemaErrors, syntheticInput, removeTempDirs, tempDir, type MultitoolResult } from './helpers.js';
+import { ruleById } from '../../src/rules/index.js';
 
 afterAll(removeTempDirs);
 
@@ -181,7 +182,7 @@ describe('SARIF content', () => {
     expect(logs.get('fixed-examples')!.log.runs[0].results).toEqual([]);
   });
 
-  it('rules: sorted, indexed, with metadata from the policy', () => {
+  it('rules: sorted, indexed, with metadata from the rule modules and severities from the policy', () => {
     const log = logs.get('incidents')!.log;
     const rules = rulesOf(log);
     const ids = rules.map((r) => r.id);
@@ -189,12 +190,15 @@ describe('SARIF content', () => {
     const policy = defaultPolicy().rules;
     for (const r of rules) {
       const p = policy[r.id];
+      const meta = ruleById(r.id)!.meta;
       expect(r.name).toBe(pascalCase(r.id));
       expect(r.name).toMatch(/^[A-Z][A-Za-z0-9]*$/);
-      expect(r.fullDescription.text).toBe(p.description);
-      expect(p.description!.startsWith(r.shortDescription.text)).toBe(true);
-      expect(r.help.text).toContain(p.remediation);
-      if (p.incident) expect(r.help.text).toContain(p.incident);
+      expect(r.fullDescription.text).toBe(meta.description);
+      expect(meta.description.startsWith(r.shortDescription.text)).toBe(true);
+      expect(r.help.text).toContain(meta.remediation);
+      expect(r.help.text).toContain(meta.incident);
+      expect(r.properties.tags[2]).toBe(meta.category);
+      expect(r.properties.precision).toBe(meta.precision);
       for (const t of [r.help.text, r.help.markdown]) {
         expect(t).toContain(`# redis-lint-disable-next-line ${r.id} -- <reason>`);
         expect(t).toContain(`ignore-check.redis-lint.io/${r.id}: "<reason>"`);

@@ -1,6 +1,6 @@
 import { originLabel, originPosition } from '../types.js';
-import { persistenceOn } from './disk.js';
-import type { Rule } from './rule.js';
+import { persistenceOn } from './facts.js';
+import { defineRule } from './rule.js';
 
 /**
  * replicas-failover: a persistent Redis with no failover (no Sentinel, no cluster) or fewer than
@@ -8,8 +8,55 @@ import type { Rule } from './rule.js';
  * replicated as empty, wiping the replicas (redis.io "Safety of replication when master has
  * persistence turned off").
  */
-export const replicasFailover: Rule = {
+export const replicasFailover = defineRule({
   id: 'replicas-failover',
+  meta: {
+    description: "A persistent Redis with fewer than 2 replicas or no failover (no Sentinel, no cluster), or replicas of a master that does not persist (a restarted empty master wipes them).",
+    remediation: "Use architecture replication with sentinel.enabled and at least 2 replicas, and keep persistence on the master.",
+    incident: "A single replica with no failover: one pod restart is an outage.",
+    category: 'reliability',
+    precision: 'high',
+    docs: { scope: 'object', commentSuppressible: true },
+    examples: [{ file: "helmrelease.yaml", bad: `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: redis
+  namespace: sessions
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: redis
+      version: 20.13.3
+      sourceRef: {kind: HelmRepository, name: bitnami}
+  values:
+    architecture: standalone
+    master:
+      persistence:
+        size: 8Gi
+`, good: `apiVersion: helm.toolkit.fluxcd.io/v2
+kind: HelmRelease
+metadata:
+  name: redis
+  namespace: sessions
+spec:
+  interval: 10m
+  chart:
+    spec:
+      chart: redis
+      version: 20.13.3
+      sourceRef: {kind: HelmRepository, name: bitnami}
+  values:
+    architecture: replication
+    sentinel:
+      enabled: true
+    replica:
+      replicaCount: 3
+      persistence:
+        size: 8Gi
+` }],
+  },
+  defaults: { severity: 'warning' },
   needsWorkload: true,
   check({ dep }) {
     if (dep.role === 'replica') {
@@ -42,4 +89,4 @@ export const replicasFailover: Rule = {
     }
     return [];
   },
-};
+});

@@ -1,7 +1,4 @@
-import { formatBytes } from '../model/units.js';
-import { originLabel, originPosition, type RedisDeployment, type SourcePosition } from '../types.js';
-import { persistenceOn } from './disk.js';
-import type { Rule } from './rule.js';
+import { originPosition, type RedisDeployment, type SourcePosition } from '../types.js';
 
 /**
  * Storage facts only a cluster has: its StorageClasses, and which class each object's data
@@ -59,52 +56,8 @@ export function storageClaimKey(dep: RedisDeployment): string | undefined {
   return undefined;
 }
 
-function factsOf(params: Record<string, unknown>): StorageFacts | undefined {
+/** The storage facts in a rule's params, when they are there and have the right shape. */
+export function factsOf(params: Record<string, unknown>): StorageFacts | undefined {
   const f = params[STORAGE_FACTS_PARAM] as StorageFacts | undefined;
   return f && Array.isArray(f.classes) && typeof f.claims === 'object' ? f : undefined;
 }
-
-/**
- * volume-not-expandable: the data volume is a PVC whose StorageClass (the one named, else the
- * cluster's default class) lacks `allowVolumeExpansion: true`, or the claim binds statically
- * (`storageClassName: ""`): the volume cannot be grown in place when it fills up, which was the
- * fix of the 50Mi incident. Needs the cluster's StorageClasses ({@link StorageFacts}); without them
- * (offline lint) it reports nothing. A class the cluster does not have is left alone (its claims
- * stay Pending, which is visible anyway).
- */
-export const volumeNotExpandable: Rule = {
-  id: 'volume-not-expandable',
-  needsWorkload: true,
-  check({ dep, params }) {
-    const facts = factsOf(params);
-    if (!facts || !persistenceOn(dep)) return [];
-    const key = storageClaimKey(dep);
-    if (!key) return [];
-    const claim = facts.claims[dep.object.file]?.[key];
-    if (!claim) return [];
-    const size = dep.volume.size;
-    const what = size ? `PVC ${formatBytes(size.value)}${originLabel(size.origin)}` : 'the data PVC';
-    const pos = claim.pos ?? originPosition(dep.volume.origin);
-    const via = claim.via ? ` (${claim.via})` : '';
-    if (claim.storageClassName === '') {
-      return [
-        {
-          message: `${what} binds statically (storageClassName ""${via}): a statically provisioned volume cannot be expanded, so it cannot be grown when it fills up; use a StorageClass with allowVolumeExpansion: true`,
-          pos,
-        },
-      ];
-    }
-    const cls =
-      claim.storageClassName === null ? facts.classes.find((c) => c.isDefault) : facts.classes.find((c) => c.name === claim.storageClassName);
-    if (!cls || cls.allowVolumeExpansion) return [];
-    const named = claim.storageClassName === null ? `the default StorageClass "${cls.name}" (no storageClassName${via})` : `StorageClass "${cls.name}"${via}`;
-    const alternatives = facts.classes.filter((c) => c.allowVolumeExpansion).map((c) => `"${c.name}"`);
-    const instead = alternatives.length ? `, or move to one that has it (${alternatives.join(', ')})` : '';
-    return [
-      {
-        message: `${what} is on ${named}, which does not set allowVolumeExpansion: true: the volume cannot be grown when it fills up (growing the PVC was the fix of the 50Mi incident); set allowVolumeExpansion: true on the StorageClass${instead}`,
-        pos,
-      },
-    ];
-  },
-};

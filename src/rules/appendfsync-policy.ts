@@ -1,6 +1,7 @@
 import { confBool, confValue } from '../sources/redis-defaults.js';
 import { originPosition } from '../types.js';
-import type { Rule, RuleResult } from './rule.js';
+import type { RuleResult } from './rule.js';
+import { defineRule } from './rule.js';
 
 /**
  * appendfsync-policy: with AOF on, `appendfsync no` leaves flushing to the kernel (about 30 s of
@@ -8,8 +9,42 @@ import type { Rule, RuleResult } from './rule.js';
  * and on a write error Redis exits: flushAppendOnlyFile in aof.c, "can't recover"), and
  * `no-appendfsync-on-rewrite yes` skips fsync while a rewrite or BGSAVE runs (up to 30 s lost).
  */
-export const appendfsyncPolicy: Rule = {
+export const appendfsyncPolicy = defineRule({
   id: 'appendfsync-policy',
+  meta: {
+    description: "appendfsync no (up to ~30 s of writes lost on a crash), appendfsync always (write latency, and Redis exits on a disk error), or no-appendfsync-on-rewrite yes (writes during a rewrite are not fsynced).",
+    remediation: "Use appendfsync everysec and no-appendfsync-on-rewrite no unless you accept the trade-off.",
+    incident: "appendfsync left at a risky value.",
+    category: 'data-loss',
+    precision: 'very-high',
+    docs: { scope: 'object', commentSuppressible: true },
+    examples: [{ file: "values.yaml", bad: `architecture: replication
+sentinel:
+  enabled: true
+commonConfiguration: |-
+  appendonly yes
+  appendfsync no
+  save ""
+  maxmemory 400mb
+replica:
+  replicaCount: 3
+  resources:
+    limits: {memory: 1Gi}
+`, good: `architecture: replication
+sentinel:
+  enabled: true
+commonConfiguration: |-
+  appendonly yes
+  appendfsync everysec
+  save ""
+  maxmemory 400mb
+replica:
+  replicaCount: 3
+  resources:
+    limits: {memory: 1Gi}
+` }],
+  },
+  defaults: { severity: 'warning' },
   needsWorkload: false,
   check({ dep }) {
     if (!confBool(dep, 'appendonly').value) return [];
@@ -30,25 +65,4 @@ export const appendfsyncPolicy: Rule = {
     }
     return out;
   },
-};
-
-/**
- * aof-load-truncated-off: with `aof-load-truncated no`, a truncated AOF tail (full disk, node
- * crash) makes Redis refuse to start until redis-check-aof --fix is run by hand
- * (loadSingleAppendOnlyFile in aof.c, "Unexpected end of file").
- */
-export const aofLoadTruncatedOff: Rule = {
-  id: 'aof-load-truncated-off',
-  needsWorkload: false,
-  check({ dep }) {
-    if (!confBool(dep, 'appendonly').value) return [];
-    const s = confValue(dep, 'aof-load-truncated');
-    if (s.value.toLowerCase() !== 'no') return [];
-    return [
-      {
-        message: 'aof-load-truncated no: after a full disk or a node crash the truncated AOF tail stops Redis from starting (CrashLoopBackOff until redis-check-aof --fix); use yes',
-        pos: originPosition(s.origin),
-      },
-    ];
-  },
-};
+});
