@@ -29,6 +29,7 @@ export const E2E_FILES = [
 export default defineConfig({
   test: {
     testTimeout: 30000,
+    reporters: ['default', './test/setup/corpus-reporter.ts'],
     projects: [
       {
         extends: true,

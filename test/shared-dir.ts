@@ -13,3 +13,8 @@ export const SHARED_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.ur
 export const CORPUS_DIR = path.join(SHARED_DIR, 'corpus');
 /** True when `../shared/corpus/` exists: use with `describe.skipIf(!HAS_CORPUS)`. */
 export const HAS_CORPUS = existsSync(CORPUS_DIR);
+/**
+ * Part of the name of every suite that reads the corpus (`describe.skipIf(!HAS_CORPUS)(\`... ${NEEDS_CORPUS}\`)`):
+ * test/setup/corpus-reporter.ts counts the skipped tests under such suites.
+ */
+export const NEEDS_CORPUS = '(../shared/corpus)';

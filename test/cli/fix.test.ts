@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { applyPatch, parsePatch } from 'diff';
 import { parseAllDocuments } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_DIR, HAS_CORPUS } from '../shared-dir.js';
+import { CORPUS_DIR, HAS_CORPUS, NEEDS_CORPUS } from '../shared-dir.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const bin = path.join(root, 'dist/cli/main.js');
@@ -166,7 +166,7 @@ describe('--fix never loses data', () => {
   });
 });
 
-describe.skipIf(!HAS_CORPUS)('every corpus file survives --fix-dry-run and --fix', () => {
+describe.skipIf(!HAS_CORPUS)(`every corpus file survives --fix-dry-run and --fix ${NEEDS_CORPUS}`, () => {
   const files = !HAS_CORPUS ? [] : readdirSync(corpus, { withFileTypes: true })
     .filter((x) => x.isDirectory())
     .flatMap((x) => readdirSync(path.join(corpus, x.name)).map((f) => `${x.name}/${f}`))

@@ -2,7 +2,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CORPUS_DIR, HAS_CORPUS } from '../shared-dir.js';
+import { CORPUS_DIR, HAS_CORPUS, NEEDS_CORPUS } from '../shared-dir.js';
 import { lintPaths } from '../../src/engine.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 
@@ -14,12 +14,13 @@ import { loadPolicy } from '../../src/policy/policy.js';
  */
 const corpus = CORPUS_DIR;
 const expectedFile = fileURLToPath(new URL('./expected-findings.json', import.meta.url));
-const files = !HAS_CORPUS ? [] : readdirSync(corpus, { withFileTypes: true })
+// without the corpus, the files of the snapshot: each is listed by name as skipped
+const files = !HAS_CORPUS ? Object.keys(JSON.parse(readFileSync(expectedFile, 'utf8')) as object).sort() : readdirSync(corpus, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .flatMap((d) => readdirSync(path.join(corpus, d.name)).map((f) => `${d.name}/${f}`))
   .sort();
 
-describe.skipIf(!HAS_CORPUS)('corpus of real configs', () => {
+describe.skipIf(!HAS_CORPUS)(`corpus of real configs ${NEEDS_CORPUS}`, () => {
   const policy = loadPolicy();
   const expected = JSON.parse(readFileSync(expectedFile, 'utf8')) as Record<string, string[]>;
   const actual: Record<string, string[]> = {};

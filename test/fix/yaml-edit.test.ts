@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CORPUS_DIR, HAS_CORPUS } from '../shared-dir.js';
+import { CORPUS_DIR, HAS_CORPUS, NEEDS_CORPUS } from '../shared-dir.js';
 import YAML, { isMap, isScalar, isSeq, type Node, type Scalar as YamlScalar } from 'yaml';
 import type { FileEdit } from '../../src/report/types.js';
 import { splitArgs } from '../../src/sources/redis-conf.js';
@@ -604,7 +604,7 @@ function candidates(node: Node | null, p: (string | number)[], out: { conf: (str
   node.items.forEach((item, i) => candidates(item as Node, [...p, i], out));
 }
 
-describe.skipIf(!HAS_CORPUS)('applyYamlEdits: real corpus', () => {
+describe.skipIf(!HAS_CORPUS)(`applyYamlEdits: real corpus ${NEEDS_CORPUS}`, () => {
   const listed = (HAS_CORPUS ? readFileSync(path.join(corpus, 'SOURCES.tsv'), 'utf8') : '')
     .split('\n')
     .slice(1)

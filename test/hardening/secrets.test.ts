@@ -25,7 +25,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CORPUS_DIR, HAS_CORPUS } from '../shared-dir.js';
+import { CORPUS_DIR, HAS_CORPUS, NEEDS_CORPUS } from '../shared-dir.js';
 import YAML from 'yaml';
 import { REDACTED, redactDiff, redactText } from '../../src/fix/write.js';
 import { OPENSSL, admissionReview, makeCert, request, root, startTestServer, type TestServer } from '../webhook/helpers.js';
@@ -358,7 +358,7 @@ describe.skipIf(!existsSync(bin))('secrets never appear in any output (needs a b
     });
   });
 
-  describe.skipIf(!HAS_CORPUS)('the corpus (../shared/corpus)', () => {
+  describe.skipIf(!HAS_CORPUS)(`the corpus ${NEEDS_CORPUS}`, () => {
     it('no value under a secret-looking key of any corpus file appears in stylish, json or sarif output', () => {
       const secrets = corpusSecrets(CORPUS);
       // the corpus holds a few (mostly placeholders such as ${SECRET_REDIS_PASSWORD}); all must stay out

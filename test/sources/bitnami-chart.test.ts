@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
 import YAML from 'yaml';
-import { CORPUS_DIR, HAS_CORPUS } from '../shared-dir.js';
+import { CORPUS_DIR, HAS_CORPUS, NEEDS_CORPUS } from '../shared-dir.js';
 import {
   LATEST_KNOWN_MAJOR,
   RESOURCES_PRESETS,
@@ -85,7 +85,7 @@ describe('redisVersionForChart', () => {
     expect(redisVersionForChart('21').note).toMatch(/8\.2/);
   });
 
-  it.skipIf(!HAS_CORPUS)('the default image tag of the corpus 23.1.1 values agrees', () => {
+  it.skipIf(!HAS_CORPUS)(`the default image tag of the corpus 23.1.1 values agrees ${NEEDS_CORPUS}`, () => {
     expect(String((upstream23().image as Record<string, unknown>).tag)).toMatch(/^8\.2\./);
     expect(redisVersionForChart('23.1.1').label).toBe('8.2');
   });
@@ -116,7 +116,7 @@ function expectSubsetOf(ours: unknown, theirs: unknown, path = ''): void {
 }
 
 describe('bitnamiDefaults', () => {
-  it.skipIf(!HAS_CORPUS)('23 matches the upstream 23.1.1 values.yaml for every modelled key', () => {
+  it.skipIf(!HAS_CORPUS)(`23 matches the upstream 23.1.1 values.yaml for every modelled key ${NEEDS_CORPUS}`, () => {
     expectSubsetOf(bitnamiDefaults(23), upstream23());
     expectSubsetOf(bitnamiDefaults('23.1.1'), upstream23());
   });
@@ -270,7 +270,7 @@ describe('configLayers', () => {
 });
 
 describe('known keys', () => {
-  it.skipIf(!HAS_CORPUS)('23: exactly the top-level keys of the upstream 23.1.1 values.yaml', () => {
+  it.skipIf(!HAS_CORPUS)(`23: exactly the top-level keys of the upstream 23.1.1 values.yaml ${NEEDS_CORPUS}`, () => {
     expect([...knownTopLevelKeys(23)].sort()).toEqual(Object.keys(upstream23()).sort());
     expect([...knownTopLevelKeys()].sort()).toEqual(Object.keys(upstream23()).sort());
   });
@@ -294,7 +294,7 @@ describe('known keys', () => {
     expect(knownTopLevelKeys(23, { umbrella: true }).has('enabled')).toBe(true);
   });
 
-  it.skipIf(!HAS_CORPUS)('role keys at 23 equal the upstream 23.1.1 role sections', () => {
+  it.skipIf(!HAS_CORPUS)(`role keys at 23 equal the upstream 23.1.1 role sections ${NEEDS_CORPUS}`, () => {
     for (const role of ['master', 'replica', 'sentinel'] as const) {
       expect([...knownRoleKeys(role, 23)].sort(), role).toEqual(Object.keys(upstream23()[role]).sort());
     }
@@ -378,7 +378,7 @@ function sourcesNotes(): Map<string, string> {
   return notes;
 }
 
-describe.skipIf(!HAS_CORPUS)('isBitnamiRedisValues over the shared corpus', () => {
+describe.skipIf(!HAS_CORPUS)(`isBitnamiRedisValues over the shared corpus ${NEEDS_CORPUS}`, () => {
   it('covers every values and HelmRelease file of the corpus', () => {
     const files = ['values', 'helmrelease'].flatMap((dir) => readdirSync(new URL(`${dir}/`, corpus)).map((f) => `${dir}/${f}`));
     expect(Object.keys(EXPECTED).sort()).toEqual(files.sort());

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { pathToFileURL } from 'node:url';
-import { CORPUS_DIR, HAS_CORPUS } from '../shared-dir.js';
+import { CORPUS_DIR, HAS_CORPUS, NEEDS_CORPUS } from '../shared-dir.js';
 import { parseText, type LoadedDocument } from '../../src/load/documents.js';
 import { rootOf, type RunContext, type SourceResult } from '../../src/sources/common.js';
 import { configMapDeployments, configMapEntry } from '../../src/sources/configmap.js';
@@ -421,7 +421,7 @@ spec:
   });
 });
 
-describe.skipIf(!HAS_CORPUS)('corpus: every StatefulSet/other file', () => {
+describe.skipIf(!HAS_CORPUS)(`corpus: every StatefulSet/other file ${NEEDS_CORPUS}`, () => {
   /** Redis deployments per file (workloads + config-only ConfigMaps), from reading each file and SOURCES.tsv. */
   const expected: Record<string, number> = {
     'statefulset/GoogleCloudPlatform__microservices-demo__kubernetes-manifests__redis.yaml': 1,
