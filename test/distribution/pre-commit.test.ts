@@ -7,7 +7,7 @@
  * Without pre-commit on PATH the tests skip with one line, unless CI is set.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,9 +21,24 @@ if (!havePreCommit && !ci) process.stderr.write('pre-commit not found: the pre-c
 describe.skipIf(!havePreCommit && !ci)('pre-commit hooks (pre-commit try-repo)', () => {
   const home = mkdtempSync(path.join(tmpdir(), 'redis-lint-pre-commit-home-'));
   let work = '';
+  let hooksRepo = '';
 
   beforeAll(() => {
     expect(havePreCommit, 'pre-commit must be installed in CI (.ci/run installs it)').toBe(true);
+    // The hooks repository: this working tree (tracked and untracked, not ignored files) committed once
+    // into a scratch repository. try-repo on a dirty checkout would commit it anew, and install the hook
+    // environment anew, on every call; one commit means one install for all four runs.
+    hooksRepo = mkdtempSync(path.join(tmpdir(), 'redis-lint-hooks-repo-'));
+    const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+    for (const f of listed) {
+      if (!existsSync(path.join(root, f))) continue; // deleted, not yet committed
+      mkdirSync(path.dirname(path.join(hooksRepo, f)), { recursive: true });
+      copyFileSync(path.join(root, f), path.join(hooksRepo, f));
+    }
+    const hgit = (...args: string[]) => execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: hooksRepo, stdio: 'pipe' });
+    hgit('init', '-q');
+    hgit('add', '.');
+    hgit('commit', '-qm', 'redis-lint working tree');
     work = mkdtempSync(path.join(tmpdir(), 'redis-lint-pre-commit-'));
     copyFileSync(path.join(root, 'examples/incidents/klamm-helmrelease-50mi.yaml'), path.join(work, 'incident.yaml'));
     copyFileSync(path.join(root, 'examples/fixed/klamm-helmrelease-50mi.yaml'), path.join(work, 'clean.yaml'));
@@ -34,7 +49,7 @@ describe.skipIf(!havePreCommit && !ci)('pre-commit hooks (pre-commit try-repo)',
   });
 
   function tryRepo(hook: string, file: string) {
-    const r = spawnSync('pre-commit', ['try-repo', root, hook, '--files', file, '--color', 'never'], {
+    const r = spawnSync('pre-commit', ['try-repo', hooksRepo, hook, '--files', file, '--color', 'never'], {
       cwd: work,
       encoding: 'utf8',
       env: { ...process.env, PRE_COMMIT_HOME: home },
