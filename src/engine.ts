@@ -10,6 +10,7 @@ import type { Projection } from './model/projection.js';
 import { projectDeployment } from './rules/projection.js';
 import { findingObject, objectRefOf, resolveWorkload, rootOf, workloadAnnotationProblems, type WorkloadFlags } from './sources/common.js';
 import { collectDeployments, type ChartBeside } from './sources/index.js';
+import { REDIS_PREFILTER } from './sources/prefilter.js';
 import { redisDependencyVersion } from './sources/values-file.js';
 import type { Finding, InputError, RedisDeployment, Severity, SourcePosition } from './types.js';
 
@@ -40,6 +41,11 @@ export interface LintOptions {
   workloadFlags?: WorkloadFlags;
   /** globs of paths not to read (`--exclude` and the config's `ignorePaths:`; LoadOptions.exclude) */
   exclude?: readonly string[];
+  /**
+   * false: parse every file with positions. Default: a cheap first pass skips the files that do not
+   * concern Redis (src/sources/prefilter.ts); the findings are the same (test/engine/prefilter.test.ts)
+   */
+  prefilter?: boolean;
 }
 
 export { IGNORE_ALL, IGNORE_CHECK_PREFIX } from './policy/exemptions.js';
@@ -51,7 +57,7 @@ export { IGNORE_ALL, IGNORE_CHECK_PREFIX } from './policy/exemptions.js';
  * last (src/policy/suppressions.ts).
  */
 export async function lintPaths(paths: string[], opts: LintOptions): Promise<LintResult> {
-  const load = await loadPaths(paths, undefined, { exclude: opts.exclude });
+  const load = await loadPaths(paths, undefined, { exclude: opts.exclude, prefilter: opts.prefilter === false ? undefined : REDIS_PREFILTER });
   const values = opts.valuesFiles?.length ? await loadPaths(opts.valuesFiles) : undefined;
   const result = lintDocuments(load.documents, opts.policy, values?.documents, opts.workloadFlags, { precedence: false });
   const inputErrors = [...load.errors, ...(values?.errors ?? [])];

@@ -62,6 +62,33 @@ export interface LoadOptions {
   exclude?: readonly string[];
   /** the working directory the globs are relative to (default process.cwd()) */
   cwd?: string;
+  /**
+   * a cheap first pass: files it finds unrelated to Redis are not parsed with positions unless a
+   * Redis file names one of their objects (src/sources/prefilter.ts). Without it every file is.
+   */
+  prefilter?: Prefilter;
+}
+
+/** The positional parse of one file, and what it said about it (see loadPaths). */
+interface Parsed {
+  documents: LoadedDocument[];
+  errors: InputError[];
+  skipped: SkippedInput[];
+}
+
+/** What a cheap first look at a file's text found (see {@link Prefilter}). */
+export type SkimResult = { concernsRedis: true } | { concernsRedis: false; objects: ReadonlyArray<{ kind?: string; name?: string }> };
+
+/**
+ * The first of two passes over the inputs: `skim` looks at each file's text without positions.
+ * A file that concerns Redis, that `skim` cannot read (undefined), or that holds template actions
+ * gets the positional parse at once; any other file gets it only when it holds an object of a
+ * `referencedKinds` kind whose name occurs in the text of a file that concerns Redis (a
+ * HelmRepository, a `valuesFrom` ConfigMap, a claim). The rest are counted as read, and skipped.
+ */
+export interface Prefilter {
+  skim(text: string): SkimResult | undefined;
+  referencedKinds: ReadonlySet<string>;
 }
 
 /**
@@ -426,34 +453,42 @@ export async function loadPaths(paths: string[], readStdin: () => Promise<string
   const cwd = opts.cwd ?? process.cwd();
   const match = opts.exclude?.length ? picomatch([...opts.exclude], { dot: true }) : undefined;
   const excluded = (p: string) => (match ? match(path.relative(cwd, path.resolve(cwd, p)).split(path.sep).join('/')) : false);
-  const add = (text: string, file: string) => {
+  // per file, in input order: its parse (or undefined while the first pass defers it)
+  const slots: Array<{ file: string; text: string; parsed?: Parsed; objects?: ReadonlyArray<{ kind?: string; name?: string }> }> = [];
+  const add = (text: string, file: string, skim = true) => {
     result.texts.set(file, text);
     result.files.push(file);
+    const s = skim && opts.prefilter && !TEMPLATE_ACTION.test(text) ? opts.prefilter.skim(text) : undefined;
+    if (s && !s.concernsRedis) slots.push({ file, text, objects: s.objects });
+    else slots.push({ file, text, parsed: parseOne(text, file) });
+  };
+  const parseOne = (text: string, file: string): Parsed => {
+    const out: Parsed = { documents: [], errors: [], skipped: [] };
     const r = parseText(text, file);
     const templated = TEMPLATE_ACTION.test(text);
     if (templated && (r.errors.length > 0 || hasCollectionKey(r.documents))) {
       const at = r.errors[0]?.pos ?? filePos(file, 1, 1);
-      result.skipped.push({
+      out.skipped.push({
         ruleId: 'helm-template-skipped',
         message: `${file} holds Helm template actions ({{ }}) and is not YAML until rendered: not linted; lint what it renders to: helm template <release> <chart> | redis-lint -`,
         pos: filePos(file, at.line, at.column),
       });
-      return;
+      return out;
     }
     if (r.errors.length > 0 && !mentionsRedis(text)) {
       const e = r.errors[0];
-      result.skipped.push({ ruleId: 'invalid-yaml-skipped', message: `${e.message} (the file names no Redis, Valkey or KeyDB: skipped)`, pos: e.pos });
-      return;
+      out.skipped.push({ ruleId: 'invalid-yaml-skipped', message: `${e.message} (the file names no Redis, Valkey or KeyDB: skipped)`, pos: e.pos });
+      return out;
     }
-    // a loop, not push(...items): a 50 MB redis.conf has more lines than a call has room for arguments (RangeError, test/hardening)
-    for (const e of r.documents) result.documents.push(e);
-    for (const e of r.errors) result.errors.push(e);
+    out.documents = r.documents;
+    out.errors = r.errors;
+    return out;
   };
   const charts: ChartSource[] = [];
   const symlinkedDirs: string[] = [];
   for (const p of paths) {
     if (p === '-') {
-      add(await readStdin(), '<stdin>');
+      add(await readStdin(), '<stdin>', false);
       continue;
     }
     if (excluded(p)) continue;
@@ -498,6 +533,22 @@ export async function loadPaths(paths: string[], readStdin: () => Promise<string
       }
       add(buf.toString('utf8'), f);
     }
+  }
+  // the second pass: deferred files that hold an object a Redis file names
+  if (opts.prefilter) {
+    const redisTexts = slots.filter((s) => s.parsed).map((s) => s.text);
+    const kinds = opts.prefilter.referencedKinds;
+    for (const s of slots) {
+      if (s.parsed || !s.objects?.some((o) => o.kind && o.name && kinds.has(o.kind) && redisTexts.some((t) => t.includes(o.name!)))) continue;
+      s.parsed = parseOne(s.text, s.file);
+    }
+  }
+  for (const s of slots) {
+    if (!s.parsed) continue;
+    // a loop, not push(...items): a 50 MB redis.conf has more lines than a call has room for arguments (RangeError, test/hardening)
+    for (const e of s.parsed.documents) result.documents.push(e);
+    for (const e of s.parsed.errors) result.errors.push(e);
+    for (const e of s.parsed.skipped) result.skipped.push(e);
   }
   for (const c of charts) {
     const name = chartName(c.chartFile);

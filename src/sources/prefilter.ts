@@ -1,0 +1,50 @@
+import jsyaml from 'js-yaml';
+import type { Prefilter, SkimResult } from '../load/documents.js';
+import { isBitnamiRedisValues } from './bitnami-chart.js';
+import { looksLikeRedisConf } from './configmap.js';
+
+/**
+ * Kinds a Redis document may name and read from the same run: the chart source of a HelmRelease,
+ * `valuesFrom` ConfigMaps and Secrets, volumes' ConfigMaps and claims, storage classes.
+ */
+export const REFERENCED_KINDS: ReadonlySet<string> = new Set(['HelmRepository', 'OCIRepository', 'GitRepository', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'StorageClass']);
+
+/** Redis, Valkey or KeyDB named anywhere: an image, a chart, a CRD kind, a config key, a command. */
+const NAMES_REDIS = /redis|valkey|keydb/i;
+
+/**
+ * The cheap first pass over a file (issue 17): most files of a GitOps repository have nothing to
+ * do with Redis, and the positional parse (`yaml` with a LineCounter) is the run's main cost. A file
+ * concerns Redis when its text names Redis, Valkey or KeyDB, or when a document of it is shaped
+ * like Bitnami redis values (the values of the redis chart need not name Redis) or is a ConfigMap
+ * holding a redis.conf (`appendonly yes` under any key). js-yaml reads the rest several times faster
+ * than `yaml`, without positions. A file js-yaml refuses is given to the full parse, which says why
+ * exactly (invalid-yaml or invalid-yaml-skipped), as without the first pass.
+ * @returns `{ concernsRedis: true }`, or the kind and name of each document for the reference pass,
+ *   or undefined when js-yaml cannot read the text
+ */
+export function skimForRedis(text: string): SkimResult | undefined {
+  if (NAMES_REDIS.test(text)) return { concernsRedis: true };
+  let docs: unknown[];
+  try {
+    docs = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  const objects: Array<{ kind?: string; name?: string }> = [];
+  for (const d of docs) {
+    if (d === null || typeof d !== 'object' || Array.isArray(d)) continue;
+    const o = d as Record<string, unknown>;
+    const kind = typeof o.kind === 'string' ? o.kind : undefined;
+    if (kind === undefined && o.apiVersion === undefined && (isBitnamiRedisValues(o) || isBitnamiRedisValues(o.redis))) return { concernsRedis: true };
+    if (kind === 'ConfigMap' && o.data && typeof o.data === 'object') {
+      for (const [k, v] of Object.entries(o.data as Record<string, unknown>)) if (typeof v === 'string' && looksLikeRedisConf(k, v)) return { concernsRedis: true };
+    }
+    const meta = o.metadata as Record<string, unknown> | undefined;
+    objects.push({ kind, name: meta && typeof meta.name === 'string' ? meta.name : undefined });
+  }
+  return { concernsRedis: false, objects };
+}
+
+/** The first pass the CLI's lint and project runs use (LoadOptions.prefilter). */
+export const REDIS_PREFILTER: Prefilter = { skim: skimForRedis, referencedKinds: REFERENCED_KINDS };
