@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
+import type { Ajv as AjvClass } from 'ajv';
+import { createRequire } from 'node:module';
 import { parseText } from '../load/documents.js';
 import { YamlVNode } from '../load/vnode.js';
 import type { ModelParams } from '../model/params.js';
@@ -82,6 +83,21 @@ const SCHEMA_URL = new URL('../../policies/schema.json', import.meta.url);
 let validator: ((data: unknown) => boolean) & { errors?: Array<{ instancePath: string; message?: string; params?: Record<string, unknown> }> | null };
 
 /**
+ * The validator of policies/schema.json: the standalone code ajv generated at build time
+ * (scripts/bundle.mjs writes dist/policy/schema-validate.cjs: no schema compilation at start-up),
+ * else, running from the sources, the schema compiled now with the same options.
+ */
+function schemaValidator(): typeof validator {
+  const require = createRequire(import.meta.url);
+  try {
+    return require(fileURLToPath(new URL('../policy/schema-validate.cjs', import.meta.url))) as typeof validator;
+  } catch {
+    const { Ajv } = require('ajv') as { Ajv: typeof AjvClass };
+    return new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8'))) as typeof validator;
+  }
+}
+
+/**
  * Read and validate a policy file against policies/schema.json (ajv).
  * @param file path of the policy YAML; the bundled policies/default.yaml when omitted
  * @throws InputError with the file, line and column of the first invalid node
@@ -94,7 +110,7 @@ function readPolicy(file: string): { data: PolicyFile; root: YamlVNode } {
   if (!doc) throw new InputError(`${what(file)} ${file} is empty`, { file, line: 1, column: 1, endLine: 1, endColumn: 1, yamlPath: '' });
   const root = YamlVNode.root(doc.doc, doc.ctx);
   const data = root.value();
-  validator ??= new Ajv({ allErrors: false, strict: true, allowUnionTypes: true }).compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')));
+  validator ??= schemaValidator();
   if (!validator(data)) {
     const err = mostSpecificError(validator.errors ?? []);
     const path = (err?.instancePath ?? '').split('/').filter(Boolean).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
