@@ -1,4 +1,5 @@
 import { AUTO_REWRITE_DISABLED, aofCycle, aofLayoutFor, type AofCycle } from './aof.js';
+import { capacity, type Capacity } from './capacity.js';
 import { requireNonNegative } from './check.js';
 import { childLifetimeSeconds, forkHappens, forkMemory } from './fork-memory.js';
 import { shutdownSaveSeconds, startupLoadSeconds } from './load-time.js';
@@ -81,6 +82,13 @@ export interface DiskProjection {
   dumpRdbPresent: boolean;
   /** Steady-state peak of everything on the volume; null when unbounded (auto-rewrite off) or unknown. */
   peakBytes: number | null;
+  /**
+   * Largest dataset (bytes) whose steady-state peak fits volume × (1 − headroomFraction), with
+   * this configuration and write rate (capacity.ts); 0 when no dataset fits (the AOF is never
+   * rewritten, or an empty dataset's cycle already exceeds it); null without a volume or when
+   * nothing is persisted on it. Known whether or not the dataset is.
+   */
+  maxDatasetBytes: number | null;
   /** peakBytes / (1 − headroomFraction) rounded up to a whole Mi; null when peakBytes is null. */
   recommendedVolumeBytes: number | null;
   /** recommendedVolumeBytes as a Kubernetes quantity ("720Mi", "1.25Gi"); null when unknown. */
@@ -118,6 +126,8 @@ export interface MemoryProjection {
   forkPeakBytes: number | null;
   limitBytes: number | null;
   maxmemoryBytes: number | null;
+  /** Largest dataset (bytes) whose fork peak fits the memory limit (capacity.ts); 0 when none does; null without a limit. */
+  maxDatasetBytes: number | null;
 }
 
 /** Result of {@link project}. Numbers are null when unknown, never NaN. */
@@ -203,26 +213,8 @@ function isRewriteUnreachable(input: ProjectionInput): boolean | null {
   return input.volumeBytes === null ? null : input.volumeBytes <= input.aof.rewriteMinSizeBytes;
 }
 
-/**
- * Projects disk, memory and timing of a Redis deployment from its configuration and, when
- * known, its workload. Pure: no I/O, same input → same output.
- *
- * Disk peak (bytes), with S = AOF size when the rewrite forks, E = rewrite extra bytes
- * (aofCycle), Dump = dump.rdb, Tmp = the temp file that replaces it:
- *   AOF on:  S + Dump + max(E, Tmp) — BGSAVE and BGREWRITEAOF never run together (hasActiveChildProcess
- *            in rdbSaveBackground / rewriteAppendOnlyFileBackground), so the RDB temp file and the
- *            rewrite's new files never coexist, but dump.rdb sits next to the AOF all the time;
- *   AOF off: Dump + Tmp.
- * See docs/model.md for every formula and its Redis source.
- *
- * @param input configuration, optional workload and parameter overrides
- * @returns the projection; unknown numbers are null
- * @throws RangeError on negative/non-finite sizes, a non-integer rewrite percentage, hz outside [1, 500], a bad version
- *   or invalid params (see resolveParams)
- */
-export function project(input: ProjectionInput): Projection {
-  validate(input);
-  const params = resolveParams(input.params);
+/** {@link project} without the capacity search (which calls it). */
+function projectCore(input: ProjectionInput, params: ModelParams): Projection {
   const assumptions: string[] = [];
   if (input.redisVersion.major < 6) {
     assumptions.push(`Redis ${input.redisVersion.major}.x is outside the verified range 6.x–8.x; modelled like 6.x`);
@@ -362,6 +354,7 @@ export function project(input: ProjectionInput): Projection {
       rewriteUnreachable: isRewriteUnreachable(input),
       aofBytesAtFull,
       timeToFullSeconds,
+      maxDatasetBytes: null,
     },
     memory: {
       forkHappens: forks,
@@ -371,9 +364,59 @@ export function project(input: ProjectionInput): Projection {
       forkPeakBytes: memory?.forkPeakBytes ?? null,
       limitBytes: input.memoryLimitBytes || null,
       maxmemoryBytes: input.maxmemoryBytes || null,
+      maxDatasetBytes: null,
     },
     loadSeconds: load?.seconds ?? null,
     shutdownSaveSeconds: shutdown.seconds,
     assumptions,
   };
+}
+
+/**
+ * Projects disk, memory and timing of a Redis deployment from its configuration and, when
+ * known, its workload. Pure: no I/O, same input → same output.
+ *
+ * Disk peak (bytes), with S = AOF size when the rewrite forks, E = rewrite extra bytes
+ * (aofCycle), Dump = dump.rdb, Tmp = the temp file that replaces it:
+ *   AOF on:  S + Dump + max(E, Tmp) — BGSAVE and BGREWRITEAOF never run together (hasActiveChildProcess
+ *            in rdbSaveBackground / rewriteAppendOnlyFileBackground), so the RDB temp file and the
+ *            rewrite's new files never coexist, but dump.rdb sits next to the AOF all the time;
+ *   AOF off: Dump + Tmp.
+ * Capacity (disk.maxDatasetBytes, memory.maxDatasetBytes): the largest dataset the volume and the
+ * memory limit carry, found by projecting candidate dataset sizes (capacity.ts).
+ * See docs/model.md for every formula and its Redis source.
+ *
+ * @param input configuration, optional workload and parameter overrides
+ * @returns the projection; unknown numbers are null
+ * @throws RangeError on negative/non-finite sizes, a non-integer rewrite percentage, hz outside [1, 500], a bad version
+ *   or invalid params (see resolveParams)
+ */
+export function project(input: ProjectionInput): Projection {
+  validate(input);
+  const params = resolveParams(input.params);
+  const result = projectCore(input, params);
+  // The RDB scales with the dataset: the workload's own ratio when it gives both sizes.
+  const w = input.workload;
+  const ratio = w?.datasetBytes && w.rdbBytes !== undefined ? w.rdbBytes / w.datasetBytes : params.rdbToMemoryRatio;
+  const at = (d: number): Projection =>
+    projectCore(
+      { ...input, workload: { ...w, datasetBytes: d, rdbBytes: Math.ceil(d * ratio) } },
+      params,
+    );
+  const persists = result.disk.aofEnabled || result.disk.dumpRdbPresent;
+  // ~70 projections per search: computed when first read (reports, the finding for an unbounded
+  // dataset), not on every lint, and then kept. Still a plain enumerable field for JSON and spreads.
+  let cap: Capacity | undefined;
+  const get = (): Capacity =>
+    (cap ??= capacity(
+      { diskPeak: (d) => at(d).disk.peakBytes, forkPeak: (d) => at(d).memory.forkPeakBytes ?? Infinity },
+      input.volumeBytes,
+      input.memoryLimitBytes || null,
+      params.headroomFraction,
+      persists,
+      ratio > 0 ? Math.ceil((input.volumeBytes ?? 0) / ratio) + 1 : 0,
+    ));
+  Object.defineProperty(result.disk, 'maxDatasetBytes', { enumerable: true, get: () => get().diskMaxDatasetBytes });
+  Object.defineProperty(result.memory, 'maxDatasetBytes', { enumerable: true, get: () => get().memoryMaxDatasetBytes });
+  return result;
 }

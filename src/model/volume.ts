@@ -69,3 +69,19 @@ export function formatQuantity(bytes: number): string {
   if (bytes < MIB) return String(bytes);
   return exactForm(Math.ceil(bytes / MIB) * MIB) as string;
 }
+
+/**
+ * A byte count rounded DOWN to a friendly Kubernetes quantity, for advice that must not exceed it
+ * ("set maxmemory to at most ..."): whole Mi at or above 1Mi ("15Mi", "1Gi" when exact), else
+ * whole Ki, else plain bytes. Never more than `bytes`.
+ *
+ * @param bytes a non-negative number (a fraction is floored)
+ * @throws RangeError when `bytes` is negative or not finite
+ */
+export function formatQuantityDown(bytes: number): string {
+  requireNonNegative('bytes', bytes);
+  const b = Math.floor(bytes);
+  if (b >= MIB) return formatQuantity(Math.floor(b / MIB) * MIB);
+  if (b >= KIB) return formatQuantity(Math.floor(b / KIB) * KIB);
+  return formatQuantity(b);
+}

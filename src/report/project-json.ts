@@ -25,11 +25,20 @@ export interface JsonProjectedDeployment {
     rewriteTriggerBytes: number | null;
     rewriteUnreachable: boolean | null;
     peakBytes: number | null;
+    /** largest dataset whose steady-state disk cycle fits the volume with the headroom (0: none does); null without a volume */
+    maxDatasetBytes: number | null;
     recommendedVolumeBytes: number | null;
     recommendedVolume: string | null;
     timeToFullSeconds: number | null;
   };
-  memory: { limitBytes: number | null; maxmemoryBytes: number | null; forkPeakBytes: number | null; forkHappens: boolean | null };
+  memory: {
+    limitBytes: number | null;
+    maxmemoryBytes: number | null;
+    forkPeakBytes: number | null;
+    forkHappens: boolean | null;
+    /** largest dataset whose fork peak fits the memory limit (0: none does); null without a limit */
+    maxDatasetBytes: number | null;
+  };
   loadSeconds: number | null;
   probes: { livenessBudgetSeconds: number | null; startupBudgetSeconds: number | null };
   assumptions: string[];
@@ -75,6 +84,7 @@ export function projectRowJson(row: ProjectRow): JsonProjectedDeployment {
       rewriteTriggerBytes: p?.disk.rewriteTriggerBytes ?? null,
       rewriteUnreachable: p?.disk.rewriteUnreachable ?? null,
       peakBytes: p?.disk.peakBytes ?? null,
+      maxDatasetBytes: p?.disk.maxDatasetBytes ?? null,
       recommendedVolumeBytes: p?.disk.recommendedVolumeBytes ?? null,
       recommendedVolume: p?.disk.recommendedVolume ?? null,
       timeToFullSeconds: p?.disk.timeToFullSeconds ?? null,
@@ -84,6 +94,7 @@ export function projectRowJson(row: ProjectRow): JsonProjectedDeployment {
       maxmemoryBytes: p?.memory.maxmemoryBytes ?? null,
       forkPeakBytes: p?.memory.forkPeakBytes ?? null,
       forkHappens: p?.memory.forkHappens ?? null,
+      maxDatasetBytes: p?.memory.maxDatasetBytes ?? null,
     },
     loadSeconds: p?.loadSeconds ?? null,
     probes: {
@@ -100,8 +111,8 @@ export function projectRowJson(row: ProjectRow): JsonProjectedDeployment {
  * The `redis-lint project --format json` report, one document:
  * `{"deployments":[{"object":{"kind","namespace","name"},"role","file","line","workload":{...},
  * "dataset","disk":{"volumeBytes","rewriteTriggerBytes","rewriteUnreachable","peakBytes",
- * "recommendedVolumeBytes","recommendedVolume","timeToFullSeconds"},"memory":{"limitBytes",
- * "maxmemoryBytes","forkPeakBytes","forkHappens"},"loadSeconds","probes","assumptions","notes","error"}]}`.
+ * "maxDatasetBytes","recommendedVolumeBytes","recommendedVolume","timeToFullSeconds"},"memory":{"limitBytes",
+ * "maxmemoryBytes","forkPeakBytes","forkHappens","maxDatasetBytes"},"loadSeconds","probes","assumptions","notes","error"}]}`.
  * Bytes and seconds as numbers; unknown numbers and a missing namespace are null. Each
  * `workload` input is null or `{value, source: "flag"|"annotation"|"config", ...where}`.
  * An annotation source names its key (`redis-lint.io/dataset-size` etc.) and its file and line.

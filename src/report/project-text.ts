@@ -3,6 +3,7 @@ import type { ModelParams } from '../model/params.js';
 import type { Projection } from '../model/projection.js';
 import { diskTimeline } from '../model/timeline.js';
 import { formatBytes, formatSeconds } from '../model/units.js';
+import { formatQuantityDown } from '../model/volume.js';
 import { datasetWords, inputSourceWords } from '../rules/words.js';
 import { confBool, confBytes, confNumber, confValue } from '../sources/redis-defaults.js';
 import { originLabel, type RedisDeployment } from '../types.js';
@@ -150,6 +151,19 @@ function diskLines(dep: RedisDeployment, p: Projection, params: ModelParams): Li
     }
   }
   lines.push(rec);
+  if (d.maxDatasetBytes !== null && volume !== null) {
+    const free = `${Math.round(params.headroomFraction * 100)}% free`;
+    lines.push(
+      d.maxDatasetBytes === 0
+        ? { label: 'largest dataset', value: 'none', mark: 'bad', note: `no dataset's cycle fits the ${formatBytes(volume)} volume with ${free}` }
+        : {
+            label: 'largest dataset',
+            value: formatQuantityDown(d.maxDatasetBytes),
+            note: `whose ${d.aofEnabled ? 'AOF rewrite cycle' : 'RDB files'} fit${d.aofEnabled ? 's' : ''} the ${formatBytes(volume)} volume with ${free}${p.writeRateBytesPerSec === null ? ' (no write rate given)' : ''}`,
+            mark: p.dataset.bytes === null ? 'warn' : p.dataset.bytes <= d.maxDatasetBytes ? 'ok' : 'bad',
+          },
+    );
+  }
   if (volume !== null && d.peakBytes !== null && volume > 0) {
     const free = volume - d.peakBytes;
     const pct = (free / volume) * 100;
@@ -189,7 +203,18 @@ function memoryHeader(dep: RedisDeployment, p: Projection): string {
 function memoryLines(p: Projection): Line[] {
   const m = p.memory;
   const line: Line = { label: m.forkHappens ? 'fork peak' : 'peak (no fork)', value: bytes(m.forkPeakBytes) };
-  if (m.forkPeakBytes === null) return [{ ...line, note: 'dataset unknown' }];
+  const largest: Line[] =
+    m.maxDatasetBytes === null || m.limitBytes === null
+      ? []
+      : [
+          {
+            label: 'largest dataset',
+            value: m.maxDatasetBytes === 0 ? 'none' : formatQuantityDown(m.maxDatasetBytes),
+            note: `whose ${m.forkHappens ? 'fork peak' : 'memory'} fits the ${formatBytes(m.limitBytes)} limit${m.forkHappens && p.writeRateBytesPerSec === null ? ' (no write rate: the whole dataset copied on write)' : ''}`,
+            mark: m.maxDatasetBytes === 0 ? 'bad' : '',
+          },
+        ];
+  if (m.forkPeakBytes === null) return [{ ...line, note: 'dataset unknown' }, ...largest];
   const parts = m.forkHappens ? `${bytes(m.usedBytes)} in use + up to ${bytes(m.cowBytes)} copied on write` : 'nothing forks: AOF off, no save points, no replicas';
   if (m.limitBytes === null) return [{ ...line, mark: 'warn', note: `${parts}; no limit to compare with` }];
   const over = m.forkPeakBytes - m.limitBytes;
@@ -197,6 +222,7 @@ function memoryLines(p: Projection): Line[] {
     over > 0
       ? { ...line, mark: 'bad', note: `${formatBytes(over)} over the limit: ${parts}` }
       : { ...line, mark: 'ok', note: `${formatBytes(-over)} below the limit: ${parts}` },
+    ...largest,
   ];
 }
 
