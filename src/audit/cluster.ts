@@ -1,4 +1,4 @@
-import { referencedConfigMaps } from '../webhook/configmaps.js';
+import { referencedConfigMaps } from '../sources/pod-spec.js';
 import type { KubeObject } from './objects.js';
 
 /**

@@ -163,12 +163,11 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
 
   if (command === 'rules') {
     // id, severity in force, whether --fix fixes it, the docs page, the description
-    const { FIX_DESCRIPTIONS } = await import('../fix/files.js');
     out.write(`${'RULE'.padEnd(26)} ${'SEVERITY'.padEnd(8)} ${'FIX'.padEnd(3)} ${'DOCS'.padEnd(45)} DESCRIPTION\n`);
     for (const rule of RULE_DEFINITIONS) {
       const id = rule.id;
       const p = policy.rules[id];
-      out.write(`${id.padEnd(26)} ${(p?.severity ?? 'off').padEnd(8)} ${(FIX_DESCRIPTIONS[id] ? 'yes' : '').padEnd(3)} ${`docs/rules/${id}.md`.padEnd(45)} ${rule.meta.description}\n`);
+      out.write(`${id.padEnd(26)} ${(p?.severity ?? 'off').padEnd(8)} ${(rule.fix ? 'yes' : '').padEnd(3)} ${`docs/rules/${id}.md`.padEnd(45)} ${rule.meta.description}\n`);
     }
     return 0;
   }

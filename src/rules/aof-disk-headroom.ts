@@ -4,6 +4,7 @@ import { originPosition } from '../types.js';
 import { datasetWords, namedByDatasetWords, volumeWords, workloadList } from './words.js';
 import { defineRule, numParam } from './rule.js';
 import { persistenceOn } from './facts.js';
+import { volumeSizeFix } from './volume-size.js';
 
 /**
  * aof-disk-headroom: the projected steady-state peak on the volume (AOF rewrite: old BASE + INCRs
@@ -88,4 +89,5 @@ spec:
       },
     ];
   },
+  fix: volumeSizeFix,
 });

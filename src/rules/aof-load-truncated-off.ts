@@ -55,4 +55,9 @@ replica:
       },
     ];
   },
+  fix: {
+    safe: false,
+    description: 'set aof-load-truncated yes in the redis.conf text',
+    propose: () => ({ operations: [{ op: 'set-directive', name: 'aof-load-truncated', args: ['yes'] }], description: 'set aof-load-truncated yes in {where}' }),
+  },
 });

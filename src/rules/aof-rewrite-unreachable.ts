@@ -4,6 +4,7 @@ import { confBool, confBytes, confNumber, confValue } from '../sources/redis-def
 import { originLabel, originPosition } from '../types.js';
 import { datasetWords, namedByDatasetWords, redisSizeWords, volumeWords, workloadList } from './words.js';
 import { defineRule } from './rule.js';
+import { volumeSizeFix } from './volume-size.js';
 
 /**
  * aof-rewrite-unreachable: the volume is not larger than auto-aof-rewrite-min-size (serverCron,
@@ -84,4 +85,5 @@ master:
     }
     return [];
   },
+  fix: volumeSizeFix,
 });

@@ -2,6 +2,7 @@ import { confBool, confValue } from '../sources/redis-defaults.js';
 import { originPosition } from '../types.js';
 import type { RuleResult } from './rule.js';
 import { defineRule } from './rule.js';
+import type { FixOperation } from '../fix/operations.js';
 
 /**
  * appendfsync-policy: with AOF on, `appendfsync no` leaves flushing to the kernel (about 30 s of
@@ -64,5 +65,24 @@ replica:
       out.push({ message: 'no-appendfsync-on-rewrite yes: no fsync while a rewrite or BGSAVE runs, up to ~30 s of writes lost on a crash then; use no', pos: originPosition(onRewrite.origin) });
     }
     return out;
+  },
+  fix: {
+    safe: false,
+    description: 'set appendfsync everysec (and no-appendfsync-on-rewrite no) in the redis.conf text',
+    propose({ dep }) {
+      const operations: FixOperation[] = [];
+      const words: string[] = [];
+      const fsync = (dep.config.get('appendfsync')?.args[0] ?? 'everysec').toLowerCase();
+      if (fsync !== 'everysec') {
+        operations.push({ op: 'set-directive', name: 'appendfsync', args: ['everysec'] });
+        words.push(`appendfsync everysec (was ${fsync}) in {where${operations.length - 1}}`);
+      }
+      const onRewrite = (dep.config.get('no-appendfsync-on-rewrite')?.args[0] ?? 'no').toLowerCase();
+      if (onRewrite === 'yes') {
+        operations.push({ op: 'set-directive', name: 'no-appendfsync-on-rewrite', args: ['no'] });
+        words.push(`no-appendfsync-on-rewrite no in {where${operations.length - 1}}`);
+      }
+      return operations.length ? { operations, description: `set ${words.join(', ')}` } : 'nothing to change';
+    },
   },
 });

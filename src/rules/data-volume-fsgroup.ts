@@ -1,6 +1,12 @@
 import { originLabel, originPosition } from '../types.js';
 import { persistenceOn } from './facts.js';
 import { defineRule } from './rule.js';
+import { roleKey } from '../fix/operations.js';
+
+/** The fsGroup data-volume-fsgroup recommends for a uid: 999 for the official redis/valkey user, else 1001 (bitnami/redis). */
+export function fsGroupFor(uid: number | null): number {
+  return uid === 999 ? 999 : 1001;
+}
 
 /**
  * data-volume-fsgroup: a persistent data volume, a non-root Redis, no pod fsGroup and no
@@ -71,12 +77,33 @@ spec:
     if (dep.volume.kind !== 'pvc' || !persistenceOn(dep)) return [];
     const uid = dep.runAsUser.value;
     if (uid === null || uid === 0 || dep.fsGroup.value !== null || dep.volumePermissionsInit) return [];
-    const group = uid === 999 ? 999 : 1001;
+    const group = fsGroupFor(uid);
     return [
       {
         message: `Redis runs as uid ${uid}${originLabel(dep.runAsUser.origin)} on a persistent volume with no pod fsGroup and no volume-permissions init container: the AOF/RDB cannot be written (Permission denied); set securityContext.fsGroup: ${group}`,
         pos: originPosition(dep.fsGroup.origin),
       },
     ];
+  },
+  /**
+   * Safe: it only adds what the rule found missing. The pod's securityContext.fsGroup (a
+   * workload), or for the Bitnami chart `<role>.podSecurityContext` enabled and fsGroup; the group
+   * is the one the rule names (999 for uid 999, else 1001).
+   */
+  fix: {
+    safe: true,
+    description: 'set the pod securityContext.fsGroup (Bitnami chart: <role>.podSecurityContext.enabled and fsGroup) to the Redis group',
+    propose({ dep }) {
+      const group = fsGroupFor(dep.runAsUser.value);
+      if (dep.source === 'workload') return { operations: [{ op: 'set-pod-field', path: ['securityContext', 'fsGroup'], value: group }], description: `set {where}: ${group}` };
+      const key = roleKey(dep);
+      return {
+        operations: [
+          { op: 'set-values', key: [key, 'podSecurityContext', 'enabled'], value: true },
+          { op: 'set-values', key: [key, 'podSecurityContext', 'fsGroup'], value: group },
+        ],
+        description: `set ${key}.podSecurityContext.enabled: true, fsGroup: ${group}`,
+      };
+    },
   },
 });

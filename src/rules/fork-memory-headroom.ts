@@ -5,6 +5,7 @@ import { originLabel, originPosition } from '../types.js';
 import { datasetWords, namedByDatasetWords, workloadList } from './words.js';
 import { defineRule, numParam } from './rule.js';
 import { limitTooSmallWords, mb, MIN_MAXMEMORY, safeMaxmemory } from './memory-budget.js';
+import { maxmemoryFix } from './memory-budget.js';
 
 /**
  * fork-memory-headroom: while a fork child runs (BGSAVE, BGREWRITEAOF, full sync), the memory
@@ -117,4 +118,5 @@ spec:
       },
     ];
   },
+  fix: maxmemoryFix,
 });

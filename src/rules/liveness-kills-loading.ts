@@ -1,6 +1,7 @@
 import { formatSeconds } from '../model/units.js';
 import { originPosition } from '../types.js';
 import { defineRule } from './rule.js';
+import { roleKey } from '../fix/operations.js';
 
 /**
  * liveness-kills-loading: Redis answers LOADING until the dataset is loaded; a liveness probe
@@ -89,5 +90,35 @@ spec:
         pos: originPosition(dep.livenessProbe.origin),
       },
     ];
+  },
+  fix: {
+    safe: false,
+    description: "add a startupProbe (the liveness probe's check) whose budget covers the projected load time",
+    propose({ dep, projection, valueAt }) {
+      const load = projection?.loadSeconds;
+      if (load === null || load === undefined) return 'no projected load time';
+      const period = 10;
+      // budget: the projected load time x 1.5 plus 30 s for the process to start, in whole periods
+      const failureThreshold = Math.max(3, Math.ceil((load * 1.5 + 30) / period));
+      const why = `(the model's load time ${Math.ceil(load)}s x 1.5 + 30s = ${failureThreshold * period}s)`;
+      if (dep.source === 'workload') {
+        const live = dep.livenessProbe.origin;
+        if (live.kind !== 'file' || !/(^|\.)livenessProbe$/.test(live.pos.yamlPath)) return 'the liveness probe is not in the input';
+        const probe = valueAt(live) as Record<string, unknown> | undefined;
+        const handler = Object.fromEntries(Object.entries(probe ?? {}).filter(([k]) => ['exec', 'tcpSocket', 'httpGet', 'grpc'].includes(k)));
+        if (!Object.keys(handler).length) return 'the liveness probe has no handler to copy';
+        const value = { ...handler, periodSeconds: period, timeoutSeconds: Number(probe?.timeoutSeconds ?? 5), failureThreshold };
+        return { operations: [{ op: 'set-beside', origin: live, key: 'startupProbe', value }], description: `add {where} with the liveness probe's check, periodSeconds ${period}, failureThreshold ${failureThreshold} ${why}` };
+      }
+      const role = dep.role === 'sentinel-node' ? 'sentinel' : roleKey(dep);
+      return {
+        operations: [
+          { op: 'set-values', key: [role, 'startupProbe', 'enabled'], value: true },
+          { op: 'set-values', key: [role, 'startupProbe', 'periodSeconds'], value: period },
+          { op: 'set-values', key: [role, 'startupProbe', 'failureThreshold'], value: failureThreshold },
+        ],
+        description: `set ${role}.startupProbe.enabled: true, periodSeconds: ${period}, failureThreshold: ${failureThreshold} ${why}`,
+      };
+    },
   },
 });

@@ -4,6 +4,7 @@ import { originLabel, originPosition, type RedisDeployment } from '../types.js';
 import { workloadList } from './words.js';
 import { defineRule } from './rule.js';
 import { limitTooSmallWords, maxmemoryWords, mb, MIN_MAXMEMORY, safeMaxmemory } from './memory-budget.js';
+import { maxmemoryFix } from './memory-budget.js';
 
 /**
  * maxmemory-unset: a memory limit with no maxmemory (Redis grows until OOMKilled instead of
@@ -74,6 +75,7 @@ master:
     }
     return [];
   },
+  fix: maxmemoryFix,
 });
 
 /**

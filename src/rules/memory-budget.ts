@@ -2,6 +2,7 @@ import type { Projection } from '../model/projection.js';
 import { formatBytes } from '../model/units.js';
 import { formatQuantity } from '../model/volume.js';
 import { confBytes, confValue } from '../sources/redis-defaults.js';
+import { roleKey, type RuleFix } from '../fix/operations.js';
 import type { RedisDeployment } from '../types.js';
 import { redisSizeWords } from './words.js';
 
@@ -76,3 +77,37 @@ export function maxmemoryWords(dep: RedisDeployment): string {
   const bytes = confBytes(dep, 'maxmemory').value;
   return `maxmemory ${redisSizeWords(raw, bytes)}`;
 }
+
+/**
+ * The fix of the memory rules (fork-memory-headroom, maxmemory-unset, maxmemory-above-limit): make
+ * maxmemory and the memory limit agree. maxmemory becomes what the limit carries through a fork
+ * ({@link safeMaxmemory}); when a dataset size was given (workload inputs) that such a maxmemory
+ * would not hold, the limit is raised to the model's fork peak instead (lowering maxmemory below
+ * the real dataset would evict or refuse writes). Never `maxmemory 0` (no limit in Redis): a limit
+ * too small for any maxmemory is not fixed automatically.
+ */
+export const maxmemoryFix: RuleFix = {
+  safe: false,
+  description: 'lower maxmemory to what the memory limit carries through a fork, or raise the limit when a dataset size is given that maxmemory must hold',
+  propose({ dep, projection: p }) {
+    const limit = dep.memoryLimit.value;
+    if (!p || limit === null) return 'no memory limit to fit maxmemory to';
+    const safe = safeMaxmemory(limit, p);
+    const dataset = p.dataset.bytes;
+    if (p.dataset.basis === 'workload' && dataset !== null && dataset > safe) {
+      const peak = p.memory.forkPeakBytes;
+      if (peak === null) return 'no projected fork peak';
+      const needed = formatQuantity(Math.ceil(peak / MIB) * MIB);
+      return {
+        operations: [{ op: 'set-setting', origin: dep.memoryLimit.origin, value: needed, chartKey: [roleKey(dep), 'resources', 'limits', 'memory'], what: 'the memory limit' }],
+        description: `set {where}: ${needed} (the model's fork peak for the ${formatBytes(dataset)} dataset you gave; maxmemory is not lowered below it)`,
+      };
+    }
+    if (safe < MIN_MAXMEMORY) return `${limitTooSmallWords(limit, p, confBytes(dep, 'maxmemory').value)}: not fixed automatically`;
+    const current = dep.config.get('maxmemory');
+    return {
+      operations: [{ op: 'set-directive', name: 'maxmemory', args: [mb(safe)] }],
+      description: `set maxmemory ${mb(safe)}${current ? ` (was ${current.args[0]})` : ''} in {where}: what the ${formatBytes(limit)} memory limit carries${p.memory.forkHappens ? " through a fork (the model's copy-on-write)" : ''}`,
+    };
+  },
+};

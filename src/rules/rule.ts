@@ -1,4 +1,5 @@
 import type { Projection } from '../model/projection.js';
+import type { RuleFix } from '../fix/operations.js';
 import type { RedisDeployment, Severity, SourcePosition } from '../types.js';
 
 /** What a rule sees: one deployment role, its projection and the rule's params from the policy. */
@@ -102,6 +103,11 @@ export interface RuleDefinition {
    */
   supersedes?: readonly string[];
   check?(ctx: RuleContext): RuleResult[];
+  /**
+   * How to fix a finding: abstract operations (src/fix/operations.ts) that `--fix` applies to the
+   * files and the webhook's /mutate to the object under review (where it carries the field)
+   */
+  fix?: RuleFix;
 }
 
 /** A rule that checks deployments (it has a `check`). */
@@ -126,6 +132,7 @@ export function defineRule<T extends RuleDefinition>(rule: T): T {
   if (!m.examples?.length || m.examples.some((e) => !e.bad?.trim())) fail('meta.examples needs at least one example with a bad input');
   if (!['error', 'warning', 'info', 'off'].includes(rule.defaults?.severity)) fail('defaults.severity is missing');
   if (rule.check && typeof rule.needsWorkload !== 'boolean') fail('a rule with a check says whether it needsWorkload');
+  if (rule.fix && (!rule.check || typeof rule.fix.propose !== 'function' || !rule.fix.description?.trim())) fail('a fix needs a check, a propose function and a description');
   return rule;
 }
 

@@ -1,6 +1,7 @@
 import { formatSeconds } from '../model/units.js';
 import { originLabel, originPosition } from '../types.js';
 import { defineRule } from './rule.js';
+import { roleKey } from '../fix/operations.js';
 
 /**
  * shutdown-grace-too-short: on SIGTERM Redis with save points does a final blocking SAVE
@@ -79,5 +80,18 @@ spec:
         pos: originPosition(grace.origin),
       },
     ];
+  },
+  /** Not safe: a longer grace period slows every rollout and drain. The value is the one the message recommends. */
+  fix: {
+    safe: false,
+    description: 'raise terminationGracePeriodSeconds above the projected final SAVE',
+    propose({ dep, projection }) {
+      const save = projection?.shutdownSaveSeconds;
+      if (save === null || save === undefined) return 'no projected SAVE time';
+      const seconds = Math.ceil(save) + 10;
+      if (dep.source === 'workload') return { operations: [{ op: 'set-pod-field', path: ['terminationGracePeriodSeconds'], value: seconds }], description: `set {where}: ${seconds}` };
+      const key = dep.role === 'sentinel-node' ? 'sentinel' : roleKey(dep);
+      return { operations: [{ op: 'set-values', key: [key, 'terminationGracePeriodSeconds'], value: seconds }], description: `set {where}: ${seconds}` };
+    },
   },
 });

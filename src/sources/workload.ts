@@ -19,6 +19,7 @@ import {
   type SourceResult,
 } from './common.js';
 import { confProblemFindings, expandIncludes, redisConfOf } from './configmap.js';
+import { podSpecPath } from './pod-spec.js';
 import { applyDirectives, parseServerArgs, type ConfProblem } from './redis-conf.js';
 
 /**
@@ -320,18 +321,10 @@ function analyzeLaunch(container: YamlVNode, image: ImageRef | undefined): Launc
 // ---------------------------------------------------------------------------------------------
 // pods, mounts and ConfigMaps
 
-const WORKLOAD_APIS: Record<string, readonly string[]> = {
-  StatefulSet: ['apps/v1', 'apps/v1beta1', 'apps/v1beta2'],
-  Deployment: ['apps/v1', 'apps/v1beta1', 'apps/v1beta2', 'extensions/v1beta1'],
-  Pod: ['v1'],
-};
-
-/** The pod spec of a workload: `spec` of a Pod, `spec.template.spec` otherwise; undefined for other kinds/apiVersions. */
+/** The pod spec of a workload (src/sources/pod-spec.ts podSpecPath); undefined for other kinds/apiVersions. */
 function podSpecOf(root: YamlVNode): YamlVNode | undefined {
-  const kind = asString(root.get('kind').value());
-  const apiVersion = asString(root.get('apiVersion').value());
-  if (!kind || !Object.hasOwn(WORKLOAD_APIS, kind) || (apiVersion !== undefined && !WORKLOAD_APIS[kind].includes(apiVersion))) return undefined;
-  return kind === 'Pod' ? root.child('spec') : root.child('spec').child('template').child('spec');
+  const path = podSpecPath(asString(root.get('kind').value()) ?? '', asString(root.get('apiVersion').value()));
+  return path?.reduce((n, k) => n.child(k), root);
 }
 
 function containersOf(podSpec: YamlVNode, key: 'containers' | 'initContainers'): YamlVNode[] {

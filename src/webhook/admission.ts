@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { lintDocuments } from '../engine.js';
-import { planFixes, type JsonObject } from '../fix/index.js';
+import { planMutation, type JsonObject } from '../fix/json-patch.js';
 import { admissionAction, mutateEnabled, policyForNamespace, type AdmissionAction, type Policy } from '../policy/policy.js';
 import type { Finding, Severity } from '../types.js';
 import { fetchConfigMaps, referencedConfigMaps, type ConfigMapReader } from './configmaps.js';
@@ -354,7 +354,7 @@ async function evaluate(
     if (deny.length) response.status = { code: 403, reason: 'Forbidden', message: denyMessage(`${id.kind} ${label.slice(id.kind.length + 1)}`, deny) };
     if (warnings.length) response.warnings = boundWarnings(warnings, names);
   } else {
-    const plan = planFixes(object, result, (ruleId, fix) => mutateEnabled(policy.rules[ruleId], fix.safe));
+    const plan = planMutation(object, docs, result, (ruleId, fix) => mutateEnabled(policy.rules[ruleId], fix.safe), { operation: req.operation });
     response = { allowed: true };
     if (plan.patch.length) {
       response.patchType = 'JSONPatch';

@@ -50,32 +50,7 @@ export async function inClusterConfigMapReader(): Promise<ConfigMapReader | unde
   };
 }
 
-const get = (v: unknown, k: string): unknown => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined);
-
-/**
- * Names of the ConfigMaps a workload's pod mounts (`volumes[].configMap.name`,
- * `volumes[].projected.sources[].configMap.name`), without repeats, in order.
- * @param object a StatefulSet, Deployment (pod spec at `spec.template.spec`) or Pod (`spec`)
- */
-export function referencedConfigMaps(object: unknown): string[] {
-  const spec = get(object, 'spec');
-  const podSpec = get(object, 'kind') === 'Pod' ? spec : get(get(spec, 'template'), 'spec');
-  const volumes = get(podSpec, 'volumes');
-  const names = new Set<string>();
-  if (!Array.isArray(volumes)) return [];
-  for (const v of volumes) {
-    const direct = get(get(v, 'configMap'), 'name');
-    if (typeof direct === 'string' && direct) names.add(direct);
-    const sources = get(get(v, 'projected'), 'sources');
-    if (Array.isArray(sources)) {
-      for (const s of sources) {
-        const n = get(get(s, 'configMap'), 'name');
-        if (typeof n === 'string' && n) names.add(n);
-      }
-    }
-  }
-  return [...names];
-}
+export { referencedConfigMaps } from '../sources/pod-spec.js';
 
 /** What {@link fetchConfigMaps} got. */
 export interface FetchedConfigMaps {

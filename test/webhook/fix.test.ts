@@ -1,11 +1,12 @@
 /**
  * The fix engine (src/fix): JSON pointer escaping, `set` operations made into RFC 6902 operations
- * that fast-json-patch applies cleanly to the object as given, and planFixes on lint results.
+ * that fast-json-patch applies cleanly to the object as given, and planMutation on lint results.
  */
 import jsonpatch from 'fast-json-patch';
 import { describe, expect, it } from 'vitest';
 import { lintDocuments } from '../../src/engine.js';
-import { FIXES, PatchError, escapeToken, parsePointer, planFixes, pointer } from '../../src/fix/index.js';
+import { PatchError, escapeToken, parsePointer, planMutation, pointer, type RuleFix } from '../../src/fix/index.js';
+import { RULE_DEFINITIONS } from '../../src/rules/index.js';
 import { setToPatch, type SetOperation } from '../../src/fix/patch.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 import { objectDocument } from '../../src/webhook/document.js';
@@ -92,27 +93,42 @@ describe('set operations as JSON Patch', () => {
   });
 });
 
-describe('planFixes', () => {
+describe('planMutation', () => {
   const policy = loadPolicy();
-  const lint = (object: Record<string, unknown>) => lintDocuments([objectDocument(object, 'test')], policy);
+  /** Lint and plan as the webhook does: the object, and the ConfigMaps it mounts as read from the cluster. */
+  const plan = (object: Record<string, unknown>, select: (id: string, fix: RuleFix) => boolean, opts = {}, configMaps: Array<Record<string, unknown>> = []) => {
+    const docs = [objectDocument(object, 'test'), ...configMaps.map((c, i) => objectDocument(c, `cluster:ConfigMap/${i}`))];
+    return planMutation(object, docs, lintDocuments(docs, policy), select, opts);
+  };
 
-  it('every fix is registered under its rule id, with metadata; only data-volume-fsgroup is safe', () => {
-    for (const [id, fix] of FIXES) {
-      expect(fix.ruleId).toBe(id);
-      expect(policy.rules[id], id).toBeDefined();
-      expect(fix.description.length).toBeGreaterThan(10);
-    }
-    expect([...FIXES.values()].filter((f) => f.safe).map((f) => f.ruleId)).toEqual(['data-volume-fsgroup']);
+  it('every fix is a rule\'s, with a description; only data-volume-fsgroup is safe', () => {
+    const fixable = RULE_DEFINITIONS.filter((r) => r.fix);
+    for (const r of fixable) expect(r.fix!.description.length, r.id).toBeGreaterThan(10);
+    expect(fixable.filter((r) => r.fix!.safe).map((r) => r.id)).toEqual(['data-volume-fsgroup']);
   });
 
-  it('fixes the selected rules only and does not change the object', () => {
+  it('fixes the selected rules only and does not change the object; a ConfigMap\'s redis.conf is not the object\'s to patch', () => {
     const sts = exampleObject('examples/incidents/fork-oom-statefulset.yaml', 'StatefulSet');
+    const cm = [exampleObject('examples/incidents/fork-oom-statefulset.yaml', 'ConfigMap')];
     const before = clone(sts);
-    const none = planFixes(sts, lint(sts), (_id, fix) => fix.safe);
-    expect(none).toEqual({ patch: [], applied: [], skipped: [] });
-    const all = planFixes(sts, lint(sts), () => true);
-    expect(all.applied).toEqual([{ ruleId: 'shutdown-grace-too-short', safe: false, description: 'set spec.template.spec.terminationGracePeriodSeconds: 51' }]);
+    expect(plan(sts, (_id, fix) => fix.safe, {}, cm)).toEqual({ patch: [], applied: [], skipped: [] });
+    const all = plan(sts, () => true, {}, cm);
+    expect(all.applied.map((a) => a.ruleId).sort()).toEqual(['aof-disk-headroom', 'liveness-kills-loading']);
+    // without the ConfigMap (not read), Redis defaults apply: save points, so a final SAVE on SIGTERM
+    expect(plan(sts, () => true).applied.find((a) => a.ruleId === 'shutdown-grace-too-short')).toEqual({ ruleId: 'shutdown-grace-too-short', safe: false, description: 'set spec.template.spec.terminationGracePeriodSeconds: 51' });
+    expect(all.patch.map((p) => p.path)).toContain('/spec/template/spec/containers/0/startupProbe');
     expect(sts).toEqual(before);
+    expect(all.skipped.find((x) => x.ruleId === 'fork-memory-headroom')?.reason).toMatch(/^the change is in ConfigMap\/0, not in the object under review: set maxmemory \d+mb/);
+    // on UPDATE, volumeClaimTemplates are immutable: that fix is skipped, and says why
+    const update = plan(sts, () => true, { operation: 'UPDATE' }, cm);
+    expect(update.applied.map((a) => a.ruleId)).not.toContain('aof-disk-headroom');
+    expect(update.skipped.find((x) => x.ruleId === 'aof-disk-headroom')?.reason).toMatch(/^volumeClaimTemplates of an existing StatefulSet cannot change/);
+  });
+
+  it('sets maxmemory in the HelmRelease values, as --fix does (the webhook could not before)', () => {
+    const hr = exampleObject('examples/incidents/klamm-helmrelease-50mi.yaml', 'HelmRelease');
+    const p = plan(hr, (id) => id === 'fork-memory-headroom');
+    expect(p.patch).toEqual([{ op: 'add', path: '/spec/values/master/configuration', value: 'maxmemory 91mb\n' }]);
   });
 
   it('says why a finding cannot be fixed', () => {
@@ -130,8 +146,8 @@ describe('planFixes', () => {
         },
       },
     };
-    const plan = planFixes(app, lint(app), () => true);
-    expect(plan.patch).toEqual([]);
-    expect(plan.skipped).toEqual([{ ruleId: 'data-volume-fsgroup', reason: 'helm.parameters set master.podSecurityContext, which wins over valuesObject: change the parameter' }]);
+    const p = plan(app, (id) => id === 'data-volume-fsgroup');
+    expect(p.patch).toEqual([]);
+    expect(p.skipped).toEqual([{ ruleId: 'data-volume-fsgroup', reason: 'helm.parameters set master.podSecurityContext, which wins over valuesObject: change the parameter' }]);
   });
 });
