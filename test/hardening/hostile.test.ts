@@ -27,10 +27,14 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Write a fixture into the temp directory. */
+/**
+ * Write a fixture into the temp directory. A text fixture gets a last comment line naming Redis:
+ * these are Redis inputs, whose parse errors are `invalid-yaml` errors (a broken file that names no
+ * Redis is only an `invalid-yaml-skipped` warning); a line at the end moves no other line.
+ */
 function fixture(name: string, content: string | Buffer): string {
   const file = path.join(dir, name);
-  writeFileSync(file, content);
+  writeFileSync(file, typeof content === 'string' ? `${content}${content.endsWith('\n') ? '' : '\n'}# Bitnami redis values (hostile-input fixture)\n` : content);
   return file;
 }
 

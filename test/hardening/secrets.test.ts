@@ -199,9 +199,10 @@ spec:
       spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
 `,
   // the parse error is on the line that holds the secret
-  'bad.yaml': `auth:\n  password: ${S.badYaml}: oops: [\n  enabled: true\n`,
-  'bad-quote.yaml': `auth:\n  password: "${S.badQuote}\n`,
-  'dup.yaml': `auth:\n  password: ${S.dupKey}\n  password: again-${S.dupKey}\n`,
+  // (each ends with a comment naming Redis: a broken file that names none is only a warning)
+  'bad.yaml': `auth:\n  password: ${S.badYaml}: oops: [\n  enabled: true\n# redis\n`,
+  'bad-quote.yaml': `auth:\n  password: "${S.badQuote}\n# redis\n`,
+  'dup.yaml': `auth:\n  password: ${S.dupKey}\n  password: again-${S.dupKey}\n# redis\n`,
 };
 
 function leaks(text: string, secrets: readonly string[] = ALL): string[] {
