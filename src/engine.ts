@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadPaths, parseText, type LoadedDocument } from './load/documents.js';
+import { loadPaths, parseText, type InputLimits, type LoadedDocument } from './load/documents.js';
 import { asString, type YamlVNode } from './load/vnode.js';
 import { expiredExemptions, findExemption, type ExemptableObject, type ExemptionEntry, type ExemptionOptions } from './policy/exemptions.js';
 import type { Policy } from './policy/policy.js';
@@ -46,6 +46,8 @@ export interface LintOptions {
    * concern Redis (src/sources/prefilter.ts); the findings are the same (test/engine/prefilter.test.ts)
    */
   prefilter?: boolean;
+  /** caps on each input (default DEFAULT_LIMITS: 10 MiB per file, 10,000 documents per file) */
+  limits?: InputLimits;
 }
 
 export { IGNORE_ALL, IGNORE_CHECK_PREFIX } from './policy/exemptions.js';
@@ -57,8 +59,8 @@ export { IGNORE_ALL, IGNORE_CHECK_PREFIX } from './policy/exemptions.js';
  * last (src/policy/suppressions.ts).
  */
 export async function lintPaths(paths: string[], opts: LintOptions): Promise<LintResult> {
-  const load = await loadPaths(paths, undefined, { exclude: opts.exclude, prefilter: opts.prefilter === false ? undefined : REDIS_PREFILTER });
-  const values = opts.valuesFiles?.length ? await loadPaths(opts.valuesFiles) : undefined;
+  const load = await loadPaths(paths, undefined, { exclude: opts.exclude, prefilter: opts.prefilter === false ? undefined : REDIS_PREFILTER, limits: opts.limits });
+  const values = opts.valuesFiles?.length ? await loadPaths(opts.valuesFiles, undefined, { limits: opts.limits }) : undefined;
   const result = lintDocuments(load.documents, opts.policy, values?.documents, opts.workloadFlags, { precedence: false });
   const inputErrors = [...load.errors, ...(values?.errors ?? [])];
   const parseFindings = inputErrors.map((e) => ({ ruleId: 'invalid-yaml', severity: severityOf(opts.policy, 'invalid-yaml') ?? 'error', message: e.message, pos: e.pos }) as Finding);

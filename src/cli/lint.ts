@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lintPaths } from '../engine.js';
+import type { InputLimits } from '../load/documents.js';
 import type { Policy } from '../policy/policy.js';
 import { reportObjects } from '../report/objects.js';
 import type { ReportInput } from '../report/types.js';
@@ -22,6 +23,8 @@ export interface LintRunOptions {
   valuesFiles?: string[];
   policy: Policy;
   workloadFlags: WorkloadFlags;
+  /** caps on each input (`--max-file-size`, `--max-documents`) */
+  limits?: InputLimits;
   /** at least one; at most one without a file */
   targets: Array<ReportTarget<LintFormat>>;
   failLevel: Severity;
@@ -43,7 +46,7 @@ export interface LintRunOptions {
  *   allowed, 2 input errors, an output file that cannot be written, or a fix that cannot be written
  */
 export async function runLint(opts: LintRunOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const lint = () => lintPaths(opts.paths, { policy: opts.policy, valuesFiles: opts.valuesFiles, workloadFlags: opts.workloadFlags, exclude: opts.exclude });
+  const lint = () => lintPaths(opts.paths, { policy: opts.policy, valuesFiles: opts.valuesFiles, workloadFlags: opts.workloadFlags, exclude: opts.exclude, limits: opts.limits });
   let result = await lint();
   for (const n of result.notices) err.write(`redis-lint: ${n}\n`);
   let fixFailed = false;

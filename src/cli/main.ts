@@ -7,7 +7,8 @@ import { failFlags, formatPairs, loadConfig, REPORT_ARG_OPTIONS, reportTargets, 
 import { RULE_DEFINITIONS } from '../rules/index.js';
 import { WORKLOAD_FIELDS, WORKLOAD_INPUT_NAMES, parseWorkloadValue, type WorkloadFlags } from '../sources/common.js';
 import type { Severity } from '../types.js';
-import { UnitError } from '../model/units.js';
+import { UnitError, parseSize } from '../model/units.js';
+import { DEFAULT_LIMITS, type InputLimits } from '../load/documents.js';
 
 const USAGE = `Usage: redis-lint [lint] [options] <path...>
        redis-lint project [options] <path...>
@@ -50,6 +51,8 @@ Options:
       --rdb-size SIZE      size of dump.rdb, e.g. 1.4Gi
       --write-rate RATE    bytes appended to the AOF per second, e.g. 5MiB/s
       --plot FILE          project: also write an SVG chart of the disk curves
+      --max-file-size SIZE largest file or stdin read (default 10Mi); larger: exit 2
+      --max-documents N    most YAML documents read per file (default 10000); more: exit 2
       --no-color           plain text
   -h, --help               this help
   -v, --version            print the version
@@ -98,6 +101,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         'rdb-size': { type: 'string' },
         'write-rate': { type: 'string' },
         plot: { type: 'string' },
+        'max-file-size': { type: 'string' },
+        'max-documents': { type: 'string' },
         'no-color': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -156,6 +161,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
   }
 
+  const limits = inputLimits(opts['max-file-size'], opts['max-documents']);
+  if ('error' in limits) return oneLine(err, limits.error);
+
   const policy = loadConfig(opts.config ?? opts.policy, opts['no-config'] === true, 'redis-lint', err);
   if (!policy) return 2;
   const failLevel: Severity = fail.failLevel ?? policy.failLevel ?? 'error';
@@ -177,7 +185,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   if (command === 'project') {
     const { runProject } = await import('./project.js');
     const columns = (out as NodeJS.WriteStream).isTTY ? (out as NodeJS.WriteStream).columns : undefined;
-    return runProject({ paths: args, exclude, valuesFiles: opts.values, policy, workloadFlags, format: format as 'text' | 'json', plot: opts.plot, color, columns }, out, err);
+    return runProject({ paths: args, exclude, valuesFiles: opts.values, policy, workloadFlags, format: format as 'text' | 'json', plot: opts.plot, color, columns, limits }, out, err);
   }
 
   return runLint(
@@ -187,6 +195,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       valuesFiles: opts.values,
       policy,
       workloadFlags,
+      limits,
       targets,
       failLevel,
       maxWarnings: fail.maxWarnings ?? policy.maxWarnings,
@@ -199,6 +208,26 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   );
 }
 
+
+/** `--max-file-size` (a size: 20Mi, 50MB, bytes) and `--max-documents` (a whole number) over the defaults. */
+function inputLimits(size: string | undefined, docs: string | undefined): InputLimits | { error: string } {
+  const limits = { ...DEFAULT_LIMITS };
+  if (size !== undefined) {
+    let bytes: number | undefined;
+    try {
+      bytes = parseSize(size);
+    } catch (e) {
+      if (!(e instanceof UnitError)) throw e;
+    }
+    if (bytes === undefined || bytes < 1) return { error: `--max-file-size "${size}" is not a size: expected e.g. 20Mi, 50MB or a number of bytes` };
+    limits.maxFileBytes = bytes;
+  }
+  if (docs !== undefined) {
+    if (!/^\d+$/.test(docs) || Number(docs) < 1) return { error: `--max-documents "${docs}" is not a whole number of 1 or more` };
+    limits.maxDocuments = Number(docs);
+  }
+  return limits;
+}
 
 function usage(err: NodeJS.WritableStream, message: string): number {
   err.write(`redis-lint: ${message}\n\n${USAGE}\n`);

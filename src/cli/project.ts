@@ -1,4 +1,5 @@
 import { lintPaths } from '../engine.js';
+import type { InputLimits } from '../load/documents.js';
 import { resolveParams } from '../model/params.js';
 import { diskTimeline } from '../model/timeline.js';
 import type { Policy } from '../policy/policy.js';
@@ -25,6 +26,8 @@ export interface ProjectOptions {
   plot?: string;
   /** ANSI colours in the text report */
   color: boolean;
+  /** caps on each input (`--max-file-size`, `--max-documents`) */
+  limits?: InputLimits;
   /** terminal width, for the chart (undefined: not a terminal) */
   columns?: number;
 }
@@ -39,7 +42,7 @@ export interface ProjectOptions {
  * @returns exit code: 0, or 2 when an input could not be read or parsed or the SVG could not be written
  */
 export async function runProject(opts: ProjectOptions, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<number> {
-  const result = await lintPaths(opts.paths, { policy: opts.policy, valuesFiles: opts.valuesFiles, workloadFlags: opts.workloadFlags, exclude: opts.exclude });
+  const result = await lintPaths(opts.paths, { policy: opts.policy, valuesFiles: opts.valuesFiles, workloadFlags: opts.workloadFlags, exclude: opts.exclude, limits: opts.limits });
   for (const n of result.notices) err.write(`redis-lint: ${n}\n`);
   for (const e of result.inputErrors) err.write(`redis-lint: ${e.pos.file}:${e.pos.line}:${e.pos.column}: ${e.message}\n`);
   const rows: ProjectRow[] = result.deployments.map((dep, i) => ({ dep, projection: result.projections[i], notes: notesFor(dep, result.findings) }));

@@ -1,8 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import picomatch from 'picomatch';
-import YAML, { LineCounter, isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type Scalar } from 'yaml';
+import YAML, { Composer, LineCounter, Parser, isAlias, isMap, isPair, isScalar, isSeq, type Alias, type Document, type Node, type Scalar } from 'yaml';
 import { InputError, type SourcePosition } from '../types.js';
 
 /**
@@ -67,6 +67,8 @@ export interface LoadOptions {
    * Redis file names one of their objects (src/sources/prefilter.ts). Without it every file is.
    */
   prefilter?: Prefilter;
+  /** caps on each input (default DEFAULT_LIMITS) */
+  limits?: InputLimits;
 }
 
 /** The positional parse of one file, and what it said about it (see loadPaths). */
@@ -98,6 +100,38 @@ export interface Prefilter {
  * anchor a few hundred times.
  */
 export const MAX_ALIAS_COUNT = 10_000;
+
+/** Caps on one input, so that no file, stdin or document count can exhaust memory or time (issue 13). */
+export interface InputLimits {
+  /** largest file (or standard input) read, in bytes; a larger one is not read (exit 2). Flag `--max-file-size`. */
+  maxFileBytes: number;
+  /** most YAML documents read from one file; the rest are not read (exit 2). Flag `--max-documents`. */
+  maxDocuments: number;
+}
+
+/**
+ * Default caps: 10 MiB per file (a chart's values, a HelmRelease or a rendered manifest is far
+ * smaller; the API server refuses objects over 3 MiB) and 10,000 documents per file (a whole
+ * rendered umbrella chart is a few hundred). Parsing 10 MiB of YAML takes about 1 GB of memory
+ * at most, so the cap is also a memory bound.
+ */
+export const DEFAULT_LIMITS: Readonly<InputLimits> = { maxFileBytes: 10 * 1024 * 1024, maxDocuments: 10_000 };
+
+/** A byte count the way a user writes the flag: `10 MiB`, `512 KiB`, `100 bytes`. */
+export function formatBytes(n: number): string {
+  for (const [unit, size] of [['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) if (n >= size && n % (size / 16) === 0) return `${n / size} ${unit}`;
+  return `${n} bytes`;
+}
+
+/** An input over a cap ({@link InputLimits}): always an error (exit 2), never a skipped file, whatever the file holds. */
+export class InputLimitError extends InputError {
+  override name = 'InputLimitError';
+}
+
+/** The message of a file over the size cap (exit 2). */
+function tooLarge(name: string, limits: InputLimits): string {
+  return `${name} is larger than ${formatBytes(limits.maxFileBytes)}, the input size limit: not read (raise it with --max-file-size)`;
+}
 
 /**
  * yaml parse options: YAML 1.2 core schema, errors with line and column. Keys must be unique
@@ -176,10 +210,10 @@ function stripBom(text: string): string {
  * @param text file content
  * @param file path used in positions and messages
  */
-export function parseText(text: string, file: string): { documents: LoadedDocument[]; errors: InputError[]; reindented?: boolean } {
+export function parseText(text: string, file: string, limits: Pick<InputLimits, 'maxDocuments'> = DEFAULT_LIMITS): { documents: LoadedDocument[]; errors: InputError[]; reindented?: boolean } {
   const source = stripBom(text);
   const lineCounter = new LineCounter();
-  const first = parseSource(source, file, fileContext(file, source, lineCounter), lineCounter);
+  const first = parseSource(source, file, fileContext(file, source, lineCounter), lineCounter, limits);
   if (first.errors.length === 0) return first;
   const fixed = reindentQuotedScalars(source);
   if (!fixed) return first;
@@ -197,21 +231,29 @@ export function parseText(text: string, file: string): { documents: LoadedDocume
     },
     pathPrefix: [],
   };
-  const second = parseSource(fixed.text, file, ctx, new LineCounter());
+  const second = parseSource(fixed.text, file, ctx, new LineCounter(), limits);
   return second.errors.length === 0 ? { ...second, reindented: true } : first;
 }
 
-function parseSource(source: string, file: string, ctx: DocContext, lineCounter: LineCounter): { documents: LoadedDocument[]; errors: InputError[] } {
+function parseSource(source: string, file: string, ctx: DocContext, lineCounter: LineCounter, limits: Pick<InputLimits, 'maxDocuments'>): { documents: LoadedDocument[]; errors: InputError[] } {
   const documents: LoadedDocument[] = [];
   const errors: InputError[] = [];
-  let parsed: Document.Parsed[];
+  // YAML.parseAllDocuments, one document at a time, so that reading stops at the document cap
+  const parsed: Document.Parsed[] = [];
   try {
-    parsed = YAML.parseAllDocuments(source, { ...PARSE_OPTIONS, lineCounter }) as Document.Parsed[];
+    const composer = new Composer({ ...PARSE_OPTIONS, lineCounter });
+    for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(source))) {
+      if (parsed.length === limits.maxDocuments) {
+        const at = lineCounter.linePos(doc.range[0]);
+        errors.push(new InputLimitError(`${file} has more than ${limits.maxDocuments} YAML documents, the limit per file: the rest are not read (raise it with --max-documents)`, filePos(file, at.line, at.col)));
+        break;
+      }
+      parsed.push(doc as Document.Parsed);
+    }
   } catch (e) {
     errors.push(new InputError(`cannot parse YAML: ${(e as Error).message}`, filePos(file, 1, 1)));
     return { documents, errors };
   }
-  if (!Array.isArray(parsed)) parsed = [parsed];
   const mayHaveAlias = source.includes('*');
   parsed.forEach((doc, index) => {
     const err = doc.errors[0];
@@ -222,7 +264,7 @@ function parseSource(source: string, file: string, ctx: DocContext, lineCounter:
       return;
     }
     if (err) {
-      const at = err.linePos?.[0] ?? { line: 1, col: 1 };
+      const at = lineCounter.linePos(err.pos[0]);
       let firstLine = err.message.split('\n')[0].replace(/ at line \d+, column \d+.*$/, '');
       // yaml turns a stack overflow on very deep nesting into a document error with the
       // RangeError's text: say what it means (test/hardening, 10,000-level nesting)
@@ -413,9 +455,11 @@ export function mentionsRedis(text: string): boolean {
 /**
  * A Go/Helm template action where YAML syntax is, not inside a quoted string or a comment: at the
  * start of a line (`{{- if .Values.x }}`), as a plain value (`name: {{ .Release.Name }}`) or a
- * sequence item. Values files quote theirs (`"{{ .Release.Name }}"`) and stay YAML.
+ * sequence item. Values files quote theirs (`"{{ .Release.Name }}"`) and stay YAML. The key part
+ * stops at a line end: a class that could cross lines made every line scan the rest of the text
+ * (quadratic: a 3 MB redis.conf took over 100 s, issue 13).
  */
-const TEMPLATE_ACTION = /^[ \t]*(?:- +)?(?:[^\s#:"'][^#:"']*: +)?\{\{/m;
+const TEMPLATE_ACTION = /^[ \t]*(?:- +)?(?:[^\s#:"'][^#:"'\n]*: +)?\{\{/m;
 
 /**
  * True when a parsed document holds a map key that is itself a map or a sequence: what an unquoted
@@ -446,10 +490,18 @@ function hasCollectionKey(documents: LoadedDocument[]): boolean {
  * without rendering, and a file that is not valid YAML and shows no sign of Redis (a whole GitOps
  * repository has such files; they are not this tool's business). A file that concerns Redis and
  * does not parse stays an InputError (`invalid-yaml`, exit 2).
- * @param readStdin reads all of standard input (injected for tests)
- * @param opts `--exclude` globs (LoadOptions)
+ * Every input, standard input included, is read up to `limits.maxFileBytes` only (a larger one,
+ * `/dev/zero` too, is refused after reading one byte more than the cap), must not be binary and
+ * must be valid UTF-8; at most `limits.maxDocuments` documents are read per input.
+ * @param readStdin reads standard input, at most `maxBytes` bytes (injected for tests)
+ * @param opts `--exclude` globs and the input caps (LoadOptions)
  */
-export async function loadPaths(paths: string[], readStdin: () => Promise<string> = readAllStdin, opts: LoadOptions = {}): Promise<LoadResult> {
+export async function loadPaths(
+  paths: string[],
+  readStdin: (maxBytes: number) => Promise<string | Buffer> = readAllStdin,
+  opts: LoadOptions = {},
+): Promise<LoadResult> {
+  const limits = opts.limits ?? DEFAULT_LIMITS;
   const result: LoadResult = { documents: [], errors: [], files: [], texts: new Map(), skipped: [], notices: [] };
   const cwd = opts.cwd ?? process.cwd();
   const match = opts.exclude?.length ? picomatch([...opts.exclude], { dot: true }) : undefined;
@@ -465,10 +517,13 @@ export async function loadPaths(paths: string[], readStdin: () => Promise<string
   };
   const parseOne = (text: string, file: string): Parsed => {
     const out: Parsed = { documents: [], errors: [], skipped: [] };
-    const r = parseText(text, file);
+    const r = parseText(text, file, limits);
+    // a cap exceeded stays an error (exit 2) even in a file that is skipped
+    out.errors = r.errors.filter((e) => e instanceof InputLimitError);
+    const yamlErrors = r.errors.filter((e) => !(e instanceof InputLimitError));
     const templated = TEMPLATE_ACTION.test(text);
-    if (templated && (r.errors.length > 0 || hasCollectionKey(r.documents))) {
-      const at = r.errors[0]?.pos ?? filePos(file, 1, 1);
+    if (templated && (yamlErrors.length > 0 || hasCollectionKey(r.documents))) {
+      const at = yamlErrors[0]?.pos ?? filePos(file, 1, 1);
       out.skipped.push({
         ruleId: 'helm-template-skipped',
         message: `${file} holds Helm template actions ({{ }}) and is not YAML until rendered: not linted; lint what it renders to: helm template <release> <chart> | redis-lint -`,
@@ -476,20 +531,34 @@ export async function loadPaths(paths: string[], readStdin: () => Promise<string
       });
       return out;
     }
-    if (r.errors.length > 0 && !mentionsRedis(text)) {
-      const e = r.errors[0];
+    if (yamlErrors.length > 0 && !mentionsRedis(text)) {
+      const e = yamlErrors[0];
       out.skipped.push({ ruleId: 'invalid-yaml-skipped', message: `${e.message} (the file names no Redis, Valkey or KeyDB: skipped)`, pos: e.pos });
       return out;
     }
     out.documents = r.documents;
-    out.errors = r.errors;
+    for (const e of yamlErrors) out.errors.push(e);
     return out;
   };
   const charts: ChartSource[] = [];
   const symlinkedDirs: string[] = [];
+  /** check the bytes of an input (size cap, binary, UTF-8) and add it; `name` is how messages call it */
+  const addBytes = (buf: Buffer, file: string, name: string, skim = true) => {
+    if (buf.length > limits.maxFileBytes) {
+      result.errors.push(new InputLimitError(tooLarge(name, limits), filePos(file, 1, 1)));
+      return;
+    }
+    const problem = bytesProblem(buf, name);
+    if (problem) {
+      result.errors.push(new InputError(problem.message, filePos(file, problem.line, problem.col)));
+      return;
+    }
+    add(buf.toString('utf8'), file, skim);
+  };
   for (const p of paths) {
     if (p === '-') {
-      add(await readStdin(), '<stdin>', false);
+      const got = await readStdin(limits.maxFileBytes);
+      addBytes(typeof got === 'string' ? Buffer.from(got, 'utf8') : got, '<stdin>', 'standard input', false);
       continue;
     }
     if (excluded(p)) continue;
@@ -515,24 +584,12 @@ export async function loadPaths(paths: string[], readStdin: () => Promise<string
     for (const f of files) {
       let buf: Buffer;
       try {
-        buf = readFileSync(f);
+        buf = readCapped(f, limits.maxFileBytes);
       } catch (e) {
         result.errors.push(new InputError(`cannot read ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, filePos(f, 1, 1)));
         continue;
       }
-      if (buf.includes(0)) {
-        const utf16 = (buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff);
-        result.errors.push(new InputError(utf16 ? `${f} is UTF-16 encoded: save it as UTF-8` : `${f} is a binary file, not YAML`, filePos(f, 1, 1)));
-        continue;
-      }
-      // Invalid UTF-8 was read as U+FFFD and linted silently; kubectl and Helm (go-yaml) refuse
-      // such a file, so say where the first bad byte is (test/hardening)
-      if (!isUtf8(buf)) {
-        const bad = firstInvalidUtf8(buf);
-        result.errors.push(new InputError(`${f} is not valid UTF-8 (byte 0x${buf[bad.offset].toString(16).padStart(2, '0')} at line ${bad.line}, column ${bad.col})`, filePos(f, bad.line, bad.col)));
-        continue;
-      }
-      add(buf.toString('utf8'), f);
+      addBytes(buf, f, f);
     }
   }
   // the second pass: deferred files that hold an object a Redis file names
@@ -575,6 +632,49 @@ function chartName(chartFile: string): string | undefined {
   }
 }
 
+/**
+ * Read a file, but at most `max + 1` bytes (a regular file over the cap is not read at all, from
+ * its size): one byte more than the cap says it is too large. Devices and pipes (`/dev/zero`,
+ * `<(...)`) are read in chunks until the cap.
+ */
+function readCapped(file: string, max: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const st = fstatSync(fd);
+    if (st.isFile() && st.size > max) return Buffer.alloc(max + 1);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total <= max) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, max + 1 - total));
+      const bytesRead = readSync(fd, chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      total += bytesRead;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Why bytes are not a YAML text: binary (a NUL byte; UTF-16 named as such) or invalid UTF-8
+ * (read as U+FFFD and linted silently before; kubectl and Helm refuse it), with the line and
+ * column of the first bad byte; undefined when they are fine.
+ * @param name how the message calls the input (a file name, `standard input`)
+ */
+function bytesProblem(buf: Buffer, name: string): { message: string; line: number; col: number } | undefined {
+  if (buf.includes(0)) {
+    const utf16 = (buf[0] === 0xff && buf[1] === 0xfe) || (buf[0] === 0xfe && buf[1] === 0xff);
+    return { message: utf16 ? `${name} is UTF-16 encoded: save it as UTF-8` : `${name} is a binary file, not YAML`, line: 1, col: 1 };
+  }
+  if (!isUtf8(buf)) {
+    const bad = firstInvalidUtf8(buf);
+    return { message: `${name} is not valid UTF-8 (byte 0x${buf[bad.offset].toString(16).padStart(2, '0')} at line ${bad.line}, column ${bad.col})`, line: bad.line, col: bad.col };
+  }
+  return undefined;
+}
+
 /** Offset, line and column (in characters of the valid prefix) of the first byte that is not valid UTF-8. */
 function firstInvalidUtf8(buf: Buffer): { offset: number; line: number; col: number } {
   let i = 0;
@@ -588,10 +688,16 @@ function firstInvalidUtf8(buf: Buffer): { offset: number; line: number; col: num
   return { offset: Math.min(i, buf.length - 1), line: lines.length, col: lines[lines.length - 1].length + 1 };
 }
 
-async function readAllStdin(): Promise<string> {
+/** Read standard input, at most `max + 1` bytes (then it stops reading: one byte more than the cap says it is too large). */
+async function readAllStdin(max: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  let total = 0;
+  for await (const chunk of process.stdin) {
+    chunks.push(chunk as Buffer);
+    total += (chunk as Buffer).length;
+    if (total > max) break;
+  }
+  return Buffer.concat(chunks, Math.min(total, max + 1));
 }
 
 /**

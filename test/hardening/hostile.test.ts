@@ -6,7 +6,7 @@
  * them but a hang or an exponential blow-up fails. Fixtures are generated into a temp directory.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -51,6 +51,25 @@ async function measured(files: string[]): Promise<{ result: LintResult; ms: numb
   return { result, ms, heapMB: Math.max(0, m.heapUsed - heap0) / MB, rssMB: Math.max(0, m.rss - rss0) / MB };
 }
 
+/**
+ * Run the built CLI with `args` (stdin from `stdinFile` when given), measuring wall time and peak
+ * RSS (`/usr/bin/time -f %M` when present, else the child's own resource usage is not
+ * available: 0).
+ */
+function cliWithRss(args: string[], stdinFile?: string): { status: number | null; stdout: string; ms: number; rssMB: number } {
+  const t0 = performance.now();
+  const input = stdinFile ? openSync(stdinFile, 'r') : 'ignore';
+  const useTime = existsSync('/usr/bin/time');
+  const cmd = useTime ? '/usr/bin/time' : process.execPath;
+  const argv = useTime ? ['-f', 'RSS_KB=%M', process.execPath, CLI, ...args] : [CLI, ...args];
+  const r = spawnSync(cmd, argv, { encoding: 'utf8', timeout: 60_000, stdio: [input, 'pipe', 'pipe'], maxBuffer: 16 * MB });
+  if (typeof input === 'number') closeSync(input);
+  const ms = performance.now() - t0;
+  const kb = Number(/RSS_KB=(\d+)/.exec(r.stderr ?? '')?.[1] ?? 0);
+  if (process.env.REDIS_LINT_HOSTILE_REPORT) console.log(`${args.join(' ')}: ${ms.toFixed(0)} ms, ${(kb / 1024).toFixed(0)} MB RSS`);
+  return { status: r.status, stdout: r.stdout, ms, rssMB: kb / 1024 };
+}
+
 /** Every message is one clear line: no stack trace, no "internal error", no JS type error text. */
 function expectClean(result: LintResult): void {
   for (const f of result.findings) {
@@ -85,12 +104,14 @@ describe('YAML bombs and depth', () => {
     expect(m.ms).toBeLessThan(2000);
   });
 
-  for (const [style, text] of [
-    ['flow', 'a: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n'],
-    ['flow maps', 'a: ' + '{k: '.repeat(10_000) + '1' + '}'.repeat(10_000) + '\n'],
-    ['block', Array.from({ length: 10_000 }, (_, i) => ' '.repeat(i) + 'k:').join('\n') + '\n'],
+  // block nesting: 4,000 levels (8 MB of indentation, under the 10 MiB input cap; 10,000 levels
+  // are 50 MB, refused by the cap before they are parsed)
+  for (const [style, levels, text] of [
+    ['flow', '10,000', 'a: ' + '['.repeat(10_000) + ']'.repeat(10_000) + '\n'],
+    ['flow maps', '10,000', 'a: ' + '{k: '.repeat(10_000) + '1' + '}'.repeat(10_000) + '\n'],
+    ['block', '4,000', Array.from({ length: 4_000 }, (_, i) => ' '.repeat(i) + 'k:').join('\n') + '\n'],
   ] as const) {
-    it(`10,000-level nesting (${style}): invalid-yaml "nested too deeply" with a line, < 5000 ms, < 300 MB heap`, async () => {
+    it(`${levels}-level nesting (${style}): invalid-yaml "nested too deeply" with a line, < 5000 ms, < 300 MB heap`, async () => {
       const file = fixture(`deep-${style.replace(' ', '-')}.yaml`, text);
       const m = await measured([file]);
       const errs = of(m.result, 'invalid-yaml');
@@ -163,15 +184,16 @@ describe('encodings and whitespace', () => {
 
   it('duplicate keys, our own O(n) check: in a flow map, in a nested map, first of several; equal by value (1 and "1" differ)', async () => {
     const m = await measured([
-      fixture('dup-flow.yaml', 'master: {persistence: {size: 1Gi, size: 2Gi}}\n'),
-      fixture('dup-nested.yaml', 'a:\n  b:\n    - c: 1\n      d: 2\n      c: 3\n  e: 1\n  e: 2\n'),
-      fixture('dup-typed.yaml', '1: a\n"1": b\ntrue: c\n"true": d\n'),
-      fixture('dup-tagged.yaml', '&x a: 1\n!!str a: 2\n'),
+      // each names redis (a file that does not is skipped with a warning when it does not parse)
+      fixture('dup-flow.yaml', '# redis\nmaster: {persistence: {size: 1Gi, size: 2Gi}}\n'),
+      fixture('dup-nested.yaml', '# redis\na:\n  b:\n    - c: 1\n      d: 2\n      c: 3\n  e: 1\n  e: 2\n'),
+      fixture('dup-typed.yaml', '# redis\n1: a\n"1": b\ntrue: c\n"true": d\n'),
+      fixture('dup-tagged.yaml', '# redis\n&x a: 1\n!!str a: 2\n'),
     ]);
     expect(m.result.inputErrors.map((e) => `${path.basename(e.pos.file)}:${e.pos.line}:${e.pos.column}: ${e.message}`)).toEqual([
-      'dup-flow.yaml:1:35: invalid YAML: Map keys must be unique',
-      'dup-nested.yaml:5:7: invalid YAML: Map keys must be unique',
-      'dup-tagged.yaml:2:7: invalid YAML: Map keys must be unique',
+      'dup-flow.yaml:2:35: invalid YAML: Map keys must be unique',
+      'dup-nested.yaml:6:7: invalid YAML: Map keys must be unique',
+      'dup-tagged.yaml:3:7: invalid YAML: Map keys must be unique',
     ]);
   });
 
@@ -186,7 +208,7 @@ describe('encodings and whitespace', () => {
       expect(of(m.result, 'aof-rewrite-unreachable')).toHaveLength(1);
       expect(m.ms).toBeLessThan(30_000);
     }
-  });
+  }, 120_000);
 
   it('an Argo CD Application whose helm.values is one 0.9 MB double-quoted string of 60k keys: linted in linear time (was 130 s), findings at the string, < 30 s', async () => {
     const values = 'architecture: standalone\nmaster:\n  persistence:\n    size: 50Mi\n' + Array.from({ length: 60_000 }, (_, i) => `k${i}: v${i}\n`).join('');
@@ -298,15 +320,21 @@ describe('many documents', () => {
 });
 
 describe('a 50 MB file through the CLI binary', () => {
-  it('a 50 MB redis.conf in one ConfigMap: exit 0 with its one finding (appendfsync-policy at line 7), < 120 s, under a 2 GiB V8 heap cap', () => {
+  it('a 50 MB redis.conf in one ConfigMap: exit 2 naming the 10 MiB cap and --max-file-size, < 10 s, < 300 MB RSS; with --max-file-size 64Mi, exit 0 with its one finding (appendfsync-policy at line 7), < 120 s', () => {
     const file = path.join(dir, 'big.yaml');
     const fd = openSync(file, 'w');
     writeSync(fd, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: redis-conf}\ndata:\n  redis.conf: |\n    appendonly yes\n    appendfsync always\n');
     const chunk = '    maxmemory-policy allkeys-lru\n'.repeat(32_768); // 1 MiB
     for (let i = 0; i < 50; i++) writeSync(fd, chunk);
     closeSync(fd);
+    const capped = cliWithRss([file]);
+    expect(capped.status).toBe(2);
+    expect(capped.stdout).toContain(`${file} is larger than 10 MiB, the input size limit: not read (raise it with --max-file-size)`);
+    expect(capped.ms).toBeLessThan(10_000);
+    expect(capped.rssMB).toBeLessThan(300);
+
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ['--max-old-space-size=2048', CLI, '--format', 'json', file], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * MB });
+    const r = spawnSync(process.execPath, ['--max-old-space-size=2048', CLI, '--max-file-size', '64Mi', '--format', 'json', file], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * MB });
     const ms = performance.now() - t0;
     expect(r.error).toBeUndefined();
     expect(r.stderr).not.toMatch(/internal error|\n\s+at |heap out of memory/);
@@ -316,4 +344,32 @@ describe('a 50 MB file through the CLI binary', () => {
     expect(out.findings.map((f) => `${f.line} ${f.ruleId}`)).toEqual(['7 appendfsync-policy']);
     expect(ms).toBeLessThan(120_000);
   }, 150_000);
+
+  it('/dev/zero as a file and on stdin: exit 2 naming the cap, < 10 s, < 300 MB RSS (it grew to 9.5 GB)', () => {
+    if (!existsSync('/dev/zero')) return;
+    const asFile = cliWithRss(['/dev/zero']);
+    expect(asFile.status).toBe(2);
+    expect(asFile.stdout).toContain('/dev/zero is larger than 10 MiB, the input size limit: not read (raise it with --max-file-size)');
+    expect(asFile.ms).toBeLessThan(10_000);
+    expect(asFile.rssMB).toBeLessThan(300);
+    const onStdin = cliWithRss(['-'], '/dev/zero');
+    expect(onStdin.status).toBe(2);
+    expect(onStdin.stdout).toContain('standard input is larger than 10 MiB, the input size limit: not read (raise it with --max-file-size)');
+    expect(onStdin.ms).toBeLessThan(10_000);
+    expect(onStdin.rssMB).toBeLessThan(300);
+  });
+
+  it('stdin gets the file checks: binary and invalid UTF-8 are exit 2 with the byte and its place; --max-documents caps documents per file', () => {
+    const bin = spawnSync(process.execPath, [CLI, '-'], { input: Buffer.from([0x61, 0x3a, 0x00, 0x01]), encoding: 'utf8' });
+    expect(bin.status).toBe(2);
+    expect(bin.stdout).toContain('standard input is a binary file, not YAML');
+    const latin1 = spawnSync(process.execPath, [CLI, '-'], { input: Buffer.from('a: caf\xe9\n', 'latin1'), encoding: 'utf8' });
+    expect(latin1.status).toBe(2);
+    expect(latin1.stdout).toContain('standard input is not valid UTF-8 (byte 0xe9 at line 1, column 7)');
+    const docs = fixture('many-docs.yaml', '--- {image: redis}\n'.repeat(30));
+    const capped = spawnSync(process.execPath, [CLI, '--max-documents', '20', docs], { encoding: 'utf8' });
+    expect(capped.status).toBe(2);
+    expect(capped.stdout).toMatch(/21:1 +error +\S+many-docs\.yaml has more than 20 YAML documents, the limit per file: the rest are not read \(raise it with --max-documents\)/);
+    expect(spawnSync(process.execPath, [CLI, '--max-documents', '30', docs], { encoding: 'utf8' }).status).toBe(0);
+  });
 });
