@@ -433,6 +433,9 @@ function walk(dir: string, w: Walk): void {
   }
 }
 
+/** Words that can be Kubernetes object names (DNS-1123 subdomains, and the odd capital letter). */
+const NAME_WORDS = /[A-Za-z0-9][A-Za-z0-9._-]*/g;
+
 /** The chart source directory a file named on the command line sits in as a template, if any. */
 function templateOf(file: string): string | undefined {
   const parts = path.resolve(file).split(path.sep);
@@ -594,10 +597,12 @@ export async function loadPaths(
   }
   // the second pass: deferred files that hold an object a Redis file names
   if (opts.prefilter) {
-    const redisTexts = slots.filter((s) => s.parsed).map((s) => s.text);
+    // every word of the Redis files, once (linear): an object name (a DNS-1123 name) is one such word
+    const words = new Set<string>();
+    for (const s of slots) if (s.parsed) for (const w of s.text.match(NAME_WORDS) ?? []) words.add(w);
     const kinds = opts.prefilter.referencedKinds;
     for (const s of slots) {
-      if (s.parsed || !s.objects?.some((o) => o.kind && o.name && kinds.has(o.kind) && redisTexts.some((t) => t.includes(o.name!)))) continue;
+      if (s.parsed || !s.objects?.some((o) => o.kind && o.name && kinds.has(o.kind) && words.has(o.name))) continue;
       s.parsed = parseOne(s.text, s.file);
     }
   }
