@@ -20,6 +20,7 @@ export const E2E_FILES = [
   'test/hardening/hostile.test.ts',
   'test/hardening/secrets.test.ts',
   'test/hardening/webhook-faults.test.ts',
+  'test/hardening/webhook-hostile.test.ts',
   'test/package/pack.test.ts',
   'test/policy/config.test.ts',
   'test/webhook/cli.test.ts',

@@ -31,6 +31,11 @@ Options:
       --configmap-lookup auto|off  read ConfigMaps a StatefulSet/Deployment mounts from the cluster
                                  (auto: when running in a cluster; needs RBAC get on configmaps)
       --cache-size N             decisions kept for identical objects (default 1000, 0: off)
+      --review-timeout S         time budget of one review, in seconds (default 3): past it the
+                                 review is answered per --on-error and counted in
+                                 redis_lint_unchecked_reviews_total{reason="time-budget"}
+      --review-workers N         worker threads that run the checks (default 2; 0: on the
+                                 event loop, without a time budget)
       --cert-poll-interval S     seconds between reads of the certificate files (default 10)
       --shutdown-timeout S       seconds to finish reviews in flight on SIGTERM (default 20)
       --log-level LEVEL          fatal | error | warn | info (default) | debug | trace | silent
@@ -64,6 +69,8 @@ export async function runServe(argv: string[], out: NodeJS.WritableStream = proc
         'disallow-annotation-exemptions': { type: 'boolean', default: false },
         'configmap-lookup': { type: 'string', default: 'auto' },
         'cache-size': { type: 'string', default: '1000' },
+        'review-timeout': { type: 'string', default: '3' },
+        'review-workers': { type: 'string', default: '2' },
         'cert-poll-interval': { type: 'string', default: '10' },
         'shutdown-timeout': { type: 'string', default: '20' },
         'log-level': { type: 'string', default: 'info' },
@@ -89,6 +96,10 @@ export async function runServe(argv: string[], out: NodeJS.WritableStream = proc
   if (lookup !== 'auto' && lookup !== 'off') return oneLine(err, `--configmap-lookup must be auto or off, not "${lookup}"`);
   const cacheSize = integer(o['cache-size']!, 0, 1_000_000);
   if (cacheSize === undefined) return oneLine(err, `--cache-size must be a whole number from 0 to 1000000, not "${o['cache-size']}"`);
+  const reviewTimeout = Number(o['review-timeout']);
+  if (!(reviewTimeout >= 0.1 && reviewTimeout <= 60)) return oneLine(err, `--review-timeout must be seconds from 0.1 to 60, not "${o['review-timeout']}"`);
+  const reviewWorkers = integer(o['review-workers']!, 0, 64);
+  if (reviewWorkers === undefined) return oneLine(err, `--review-workers must be a whole number from 0 to 64, not "${o['review-workers']}"`);
   const poll = Number(o['cert-poll-interval']);
   if (!(poll >= 0.05 && poll <= 3600)) return oneLine(err, `--cert-poll-interval must be seconds from 0.05 to 3600, not "${o['cert-poll-interval']}"`);
   const shutdown = Number(o['shutdown-timeout']);
@@ -129,6 +140,8 @@ export async function runServe(argv: string[], out: NodeJS.WritableStream = proc
       allowAnnotationExemptions: !o['disallow-annotation-exemptions'],
       configMaps,
       cacheSize,
+      reviewTimeoutMs: reviewTimeout * 1000,
+      reviewWorkers,
       certPollIntervalMs: poll * 1000,
       logger: { level, stream: out },
     });

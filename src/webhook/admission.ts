@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import { lintDocuments } from '../engine.js';
-import { planMutation, type JsonObject } from '../fix/json-patch.js';
-import { admissionAction, mutateEnabled, policyForNamespace, type AdmissionAction, type Policy } from '../policy/policy.js';
-import type { Finding, Severity } from '../types.js';
+import type { lintDocuments } from '../engine.js';
+import type { JsonObject } from '../fix/json-patch.js';
+import { policyForNamespace, type Policy } from '../policy/policy.js';
 import { fetchConfigMaps, referencedConfigMaps, type ConfigMapReader } from './configmaps.js';
-import { ObjectTooDeepError, objectDepthProblem, objectDocument } from './document.js';
-import { boundWarnings, denyMessage, findingWarning, fit } from './messages.js';
+import { decide, TimeBudgetError, type Decision, type DecideTask, type ReviewFinding } from './decide.js';
+import { ObjectTooDeepError, objectDepthProblem } from './document.js';
+import { fit } from './messages.js';
 import type { AdmissionRequest, AdmissionResponse } from './review.js';
 
 /**
@@ -25,7 +25,8 @@ import type { AdmissionRequest, AdmissionResponse } from './review.js';
  */
 
 /** The two admission endpoints. */
-export type WebhookPath = 'validate' | 'mutate';
+export type { WebhookPath } from './decide.js';
+import type { WebhookPath } from './decide.js';
 
 /** How reviews are decided (fixed for the life of a server). */
 export interface AdmissionOptions {
@@ -43,19 +44,19 @@ export interface AdmissionOptions {
   cache?: DecisionCache;
   /** the clock for exemption expiry (tests) */
   now?: () => Date;
-  /** the engine (tests inject failures) */
+  /** the engine (tests inject failures); when given, reviews run in this thread */
   lint?: typeof lintDocuments;
+  /**
+   * runs a decision elsewhere (the server's worker pool) and may reject with a
+   * {@link TimeBudgetError}; absent: decisions run in this thread
+   */
+  runner?: (task: DecideTask) => Promise<Decision>;
 }
 
 /** Why a review was answered per onError without a decision (the `reason` label of `redis_lint_unchecked_reviews_total`). */
 export type UncheckedReason = 'too-deep' | 'time-budget';
 
-/** One finding of a review, for logs and metrics. */
-export interface ReviewFinding {
-  rule: string;
-  severity: Severity;
-  action: AdmissionAction;
-}
+export type { ReviewFinding } from './decide.js';
 
 /** What happened in one review, for the log line and the metrics (never the object's content). */
 export interface ReviewInfo {
@@ -196,25 +197,13 @@ function mentionsRedis(object: JsonObject, kind: string, target: 'workload' | 'c
   return sources.some((s) => [get(s, 'chart'), get(s, 'path')].some((w) => typeof w === 'string' && REDISH.test(w)));
 }
 
-/** The object as the engine should read it: apiVersion, kind and namespace filled in from the request when the object leaves them out (a shallow copy, only when needed). */
-function withIdentity(object: JsonObject, id: { apiVersion: string; kind: string }, namespace: string | undefined): JsonObject {
-  const meta = get(object, 'metadata');
-  const needNs = namespace !== undefined && (!isObject(meta) || meta.namespace === undefined);
-  if (object.apiVersion && object.kind && !needNs) return object;
-  return {
-    ...object,
-    apiVersion: object.apiVersion ?? id.apiVersion,
-    kind: object.kind ?? id.kind,
-    ...(needNs ? { metadata: { ...(isObject(meta) ? meta : {}), namespace } } : {}),
-  };
-}
-
 /**
  * Decide one admission request (already checked by parseAdmissionReview).
+ * @param reviewJson the request body the review was parsed from (sent to a worker instead of the object)
  * Never throws: an internal error is answered per `opts.onError` (allowed with a warning, or
  * denied with code 500), with `info.outcome` `error`.
  */
-export async function admit(webhook: WebhookPath, req: AdmissionRequest, opts: AdmissionOptions): Promise<ReviewResult> {
+export async function admit(webhook: WebhookPath, req: AdmissionRequest, opts: AdmissionOptions, reviewJson?: string): Promise<ReviewResult> {
   const object = isObject(req.object) ? (req.object as JsonObject) : undefined;
   const id = identity(req, object ?? {});
   const meta = get(object, 'metadata');
@@ -247,9 +236,10 @@ export async function admit(webhook: WebhookPath, req: AdmissionRequest, opts: A
   if (deep) return uncheckedResult(req.uid, id.kind, info, opts, 'too-deep', deep.message, `at ${deep.path}`);
   if (!mentionsRedis(object, id.kind, target)) return skip('not a Redis object');
   try {
-    return await evaluate(webhook, req, object, id, target, info, opts);
+    return await evaluate(webhook, req, object, id, target, info, opts, reviewJson);
   } catch (e) {
     if (e instanceof ObjectTooDeepError) return uncheckedResult(req.uid, id.kind, info, opts, 'too-deep', e.message, `at ${e.path}`);
+    if (e instanceof TimeBudgetError) return uncheckedResult(req.uid, id.kind, info, opts, 'time-budget', e.message);
     info.outcome = 'error';
     info.error = (e as Error)?.message ?? String(e);
     info.allowed = opts.onError === 'allow';
@@ -299,6 +289,7 @@ async function evaluate(
   target: 'workload' | 'chart',
   info: ReviewInfo,
   opts: AdmissionOptions,
+  reviewJson: string | undefined,
 ): Promise<ReviewResult> {
   const namespace = info.namespace;
   const policy = policyForNamespace(opts.policy, namespace);
@@ -315,56 +306,31 @@ async function evaluate(
   }
   info.outcome = 'evaluated';
   const label = `${id.kind}/${namespace ? namespace + '/' : ''}${info.name ?? '(unnamed)'}`;
-  const docs = [objectDocument(withIdentity(object, id, namespace), `admission:${label}`)];
+  let configMaps: JsonObject[] = [];
   if (refs.length) {
     const got = await fetchConfigMaps(opts.configMaps!, namespace!, refs, opts.configMapTimeoutMs ?? 2000);
-    for (const cm of got.found) docs.push(objectDocument(cm, `cluster:ConfigMap/${namespace}/${String(get(get(cm, 'metadata'), 'name'))}`));
+    configMaps = got.found as JsonObject[];
     info.configMaps = { found: got.found.map((c) => String(get(get(c, 'metadata'), 'name'))), missing: got.missing, failed: got.failed.map((f) => `${f.name}: ${f.reason}`) };
   }
-  const lint = opts.lint ?? lintDocuments;
-  const result = lint(docs, policy, undefined, undefined, { now, annotations: opts.allowAnnotationExemptions });
-  const expired = result.expiredExemptions.map(
-    ({ entry }) => `exemption ${entry.index} (${entry.kind} ${entry.namespace ? entry.namespace + '/' : ''}${entry.name}: ${entry.rules.join(', ')}) expired ${entry.expires}: its rules apply again`,
-  );
-  let response: Omit<AdmissionResponse, 'uid'>;
-  if (webhook === 'validate') {
-    const deny: Finding[] = [];
-    const warnings: string[] = [...expired];
-    const names: string[] = expired.map(() => 'expired exemption');
-    // Judged on Redis defaults in place of a redis.conf the engine could not read (a ConfigMap
-    // not looked up, missing, forbidden or timed out; a file baked into the image), a correct
-    // object could be denied (e.g. its maxmemory is in the ConfigMap): warn instead, and say why.
-    const confUnknown = result.findings.flatMap((f) => (f.redisConfUnknown ? [f.redisConfUnknown] : []));
-    if (confUnknown.length) {
-      const cms = [...new Set(confUnknown.flatMap((u) => (u.configMap ? [u.configMap] : [])))];
-      warnings.push(`${cms.length ? `redis.conf in ConfigMap ${cms.join(', ')} not read` : 'redis.conf not readable'}: findings are warnings, not denials`);
-      names.push('unread redis.conf');
-    }
-    for (const f of result.findings) {
-      let action = admissionAction(policy.rules[f.ruleId], f.severity);
-      if (action === 'deny' && confUnknown.length) action = 'warn';
-      info.findings.push({ rule: f.ruleId, severity: f.severity, action });
-      if (action === 'deny') deny.push(f);
-      else if (action === 'warn') {
-        warnings.push(findingWarning(f));
-        names.push(f.ruleId);
-      }
-    }
-    response = { allowed: deny.length === 0 };
-    if (deny.length) response.status = { code: 403, reason: 'Forbidden', message: denyMessage(`${id.kind} ${label.slice(id.kind.length + 1)}`, deny) };
-    if (warnings.length) response.warnings = boundWarnings(warnings, names);
-  } else {
-    const plan = planMutation(object, docs, result, (ruleId, fix) => mutateEnabled(policy.rules[ruleId], fix.safe), { operation: req.operation });
-    response = { allowed: true };
-    if (plan.patch.length) {
-      response.patchType = 'JSONPatch';
-      response.patch = Buffer.from(JSON.stringify(plan.patch)).toString('base64');
-    }
-    info.mutated = plan.applied.map((a) => a.ruleId);
-    // every change is also a warning; findings and expired exemptions are validate's to report
-    const warnings = plan.applied.map((a) => `${a.ruleId}: mutated, ${a.description}`);
-    if (warnings.length) response.warnings = boundWarnings(warnings, info.mutated);
-  }
+  const inWorker = opts.runner !== undefined && !opts.lint;
+  const task: DecideTask = {
+    webhook,
+    ...(inWorker && reviewJson !== undefined ? { reviewJson } : { object }),
+    identity: id,
+    namespace,
+    label,
+    configMaps,
+    policy,
+    now: now.toISOString(),
+    annotations: opts.allowAnnotationExemptions,
+    operation: req.operation,
+  };
+  // in a worker when the server has a pool (a review never blocks /healthz and can be cut off at
+  // its time budget); in this thread otherwise (tests, an injected engine)
+  const decision = inWorker ? await opts.runner!(task) : decide(task, opts.lint);
+  const response = decision.response;
+  info.findings = decision.findings;
+  info.mutated = decision.mutated;
   info.allowed = response.allowed;
   if (key) opts.cache!.set(key, { response, findings: info.findings, mutated: info.mutated });
   return { response: { uid: req.uid, ...response }, info };

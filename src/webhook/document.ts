@@ -27,19 +27,41 @@ export class ObjectTooDeepError extends Error {
  * @returns the error to report, or undefined when the value is within the limit
  */
 export function objectDepthProblem(value: unknown): ObjectTooDeepError | undefined {
-  const stack: Array<{ v: unknown; depth: number; key: string | number; parent?: { key: string | number; parent?: unknown } }> = [{ v: value, depth: 1, key: '' }];
-  while (stack.length) {
-    const f = stack.pop()!;
-    if (f.v === null || typeof f.v !== 'object') continue;
-    if (f.depth > MAX_OBJECT_DEPTH) {
-      const keys: Array<string | number> = [];
-      for (let p: typeof f | undefined = f; p?.parent; p = p.parent as typeof f) keys.push(p.key);
-      return new ObjectTooDeepError(shortPath(keys.reverse()));
+  // values and their depths on two stacks (no object per entry: this runs on every review)
+  const values: unknown[] = [value];
+  const depths: number[] = [1];
+  while (values.length) {
+    const v = values.pop();
+    const depth = depths.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > MAX_OBJECT_DEPTH) return new ObjectTooDeepError(shortPath(pathTo(value, v)));
+    if (Array.isArray(v)) {
+      for (const item of v) {
+        values.push(item);
+        depths.push(depth + 1);
+      }
+    } else {
+      for (const k in v) {
+        values.push((v as Record<string, unknown>)[k]);
+        depths.push(depth + 1);
+      }
     }
-    if (Array.isArray(f.v)) f.v.forEach((v, i) => stack.push({ v, depth: f.depth + 1, key: i, parent: f }));
-    else for (const k of Object.keys(f.v)) stack.push({ v: (f.v as Record<string, unknown>)[k], depth: f.depth + 1, key: k, parent: f });
   }
   return undefined;
+}
+
+/** The path from `root` to the node `target` (depth-first, explicit stack; only for the error message). */
+function pathTo(root: unknown, target: unknown): Array<string | number> {
+  const stack: Array<{ v: unknown; path: Array<string | number> }> = [{ v: root, path: [] }];
+  while (stack.length) {
+    const { v, path } = stack.pop()!;
+    if (v === target) return path;
+    if (v === null || typeof v !== 'object') continue;
+    // only the first child of each level can lead this deep in practice; all are searched
+    const entries: Array<[string | number, unknown]> = Array.isArray(v) ? v.map((x, i) => [i, x]) : Object.entries(v);
+    for (const [k, x] of entries) if (x !== null && typeof x === 'object') stack.push({ v: x, path: path.length < 11 ? [...path, k] : path });
+  }
+  return [];
 }
 
 /** The first 10 steps of a path, dotted. */

@@ -2,7 +2,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
 import { DecisionCache, admit, type AdmissionOptions, type ReviewInfo, type WebhookPath } from './admission.js';
+import { TimeBudgetError, type DecideTask, type Decision } from './decide.js';
 import { createMetrics, recordReview, type WebhookMetrics } from './metrics.js';
 import { parseAdmissionReview, reviewOut } from './review.js';
 import { CertificateWatcher, readCertificatePair, type CertificatePair } from './tls.js';
@@ -34,8 +38,18 @@ export const BODY_LIMIT = 3 * 1024 * 1024;
  */
 export const REQUEST_TIMEOUT_MS = 10_000;
 
+/**
+ * Default time budget of one review, in ms: 3 s, under the 5 s `timeoutSeconds` of
+ * manifests/base/webhooks.yaml, so that the API server gets our --on-error answer rather than
+ * applying its failurePolicy.
+ */
+export const REVIEW_TIMEOUT_MS = 3000;
+
+/** Default number of review workers. */
+export const REVIEW_WORKERS = 2;
+
 /** Options of {@link startWebhookServer}. */
-export interface WebhookServerOptions extends Omit<AdmissionOptions, 'cache'> {
+export interface WebhookServerOptions extends Omit<AdmissionOptions, 'cache' | 'runner'> {
   /** PEM certificate (chain) file, e.g. a cert-manager Secret's `tls.crt` */
   certFile: string;
   /** PEM private key file (`tls.key`) */
@@ -60,6 +74,46 @@ export interface WebhookServerOptions extends Omit<AdmissionOptions, 'cache'> {
    * second (Node's own check runs every 30 s), so the cut comes within a second of the limit.
    */
   requestTimeoutMs?: number;
+  /**
+   * worker threads that run the engine (default {@link REVIEW_WORKERS}; 0: reviews run on the
+   * event loop). Workers need the compiled worker (dist/webhook/review-worker.js): run from the
+   * TypeScript sources (tests), reviews run on the event loop.
+   */
+  reviewWorkers?: number;
+  /**
+   * time budget of one review in a worker, from the moment it is queued, in ms (default
+   * {@link REVIEW_TIMEOUT_MS}): past it, the worker is ended and the review is answered per
+   * onError (`redis_lint_unchecked_reviews_total{reason="time-budget"}`)
+   */
+  reviewTimeoutMs?: number;
+}
+
+/** The compiled review worker beside this module, or undefined when running from the TypeScript sources. */
+function reviewWorkerFile(): string | undefined {
+  const file = fileURLToPath(new URL('./review-worker.js', import.meta.url));
+  return existsSync(file) ? file : undefined;
+}
+
+/** A runner that decides reviews in a piscina pool within a time budget. */
+function reviewPool(workers: number, budgetMs: number): { run: (task: DecideTask) => Promise<Decision>; pool: Piscina } | undefined {
+  const filename = workers > 0 ? reviewWorkerFile() : undefined;
+  if (!filename) return undefined;
+  const pool = new Piscina({ filename, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
+  return {
+    pool,
+    async run(task) {
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(), budgetMs);
+      try {
+        return (await pool.run(task, { signal: ac.signal })) as Decision;
+      } catch (e) {
+        if (ac.signal.aborted) throw new TimeBudgetError(budgetMs / 1000);
+        throw e;
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+  };
 }
 
 /** A running webhook server. */
@@ -81,6 +135,9 @@ export interface WebhookServer {
 }
 
 const RESPONSE_HEADERS = { 'cache-control': 'no-store' };
+
+/** The JSON text of each request's body, beside its parse (see the application/json parser). */
+const RAW_BODY = new WeakMap<FastifyRequest, string>();
 
 /**
  * Load the certificate, start the HTTPS server and the certificate watcher.
@@ -108,7 +165,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   });
   const connections = trackConnections(app);
   const cacheSize = opts.cacheSize ?? 1000;
-  const admission: AdmissionOptions = { ...opts, cache: cacheSize > 0 ? new DecisionCache(cacheSize) : undefined };
+  const workers = reviewPool(opts.reviewWorkers ?? REVIEW_WORKERS, opts.reviewTimeoutMs ?? REVIEW_TIMEOUT_MS);
+  const admission: AdmissionOptions = { ...opts, cache: cacheSize > 0 ? new DecisionCache(cacheSize) : undefined, runner: workers?.run };
   let ready = false;
   let closing = false;
   // Draining: answers carry `Connection: close`, so a keep-alive client (the API server) does not
@@ -120,6 +178,13 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   };
   // AdmissionReviews are JSON; fastify would also take text/plain bodies as strings
   app.removeContentTypeParser('text/plain');
+  // fastify's own JSON parser, keeping the text: reviews go to a worker as text (RAW_BODY)
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    RAW_BODY.set(request, body as string);
+    jsonParser(request, body as string, done);
+  });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const invalid = (status: number, reason: string, message: string) => {
@@ -155,7 +220,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
       headers(reply);
       return { error: 'not-an-admission-review', message: parsed.error };
     }
-    const { response, info } = await admit(webhook, parsed.request, admission);
+    const { response, info } = await admit(webhook, parsed.request, admission, RAW_BODY.get(request));
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     recordReview(metrics, info, seconds);
     logReview(request.log, info, seconds);
@@ -199,12 +264,17 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
     },
   });
 
-  await app.listen({ port: opts.port ?? 8443, host: opts.host ?? '0.0.0.0' });
+  try {
+    await app.listen({ port: opts.port ?? 8443, host: opts.host ?? '0.0.0.0' });
+  } catch (e) {
+    await workers?.pool.destroy();
+    throw e;
+  }
   const port = (app.server.address() as AddressInfo).port;
   watcher.start();
   ready = true;
   app.log.info(
-    { port, host: opts.host ?? '0.0.0.0', serial: pair.serial, notAfter: pair.notAfter.toISOString(), onError: opts.onError, annotationExemptions: opts.allowAnnotationExemptions, configMapLookup: !!opts.configMaps, cacheSize },
+    { port, host: opts.host ?? '0.0.0.0', serial: pair.serial, notAfter: pair.notAfter.toISOString(), onError: opts.onError, annotationExemptions: opts.allowAnnotationExemptions, configMapLookup: !!opts.configMaps, cacheSize, reviewWorkers: workers ? workers.pool.maxThreads : 0, reviewTimeoutMs: workers ? (opts.reviewTimeoutMs ?? REVIEW_TIMEOUT_MS) : undefined },
     'redis-lint webhook listening',
   );
   let shutdown: Promise<void> | undefined;
@@ -233,6 +303,7 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
           await app.close();
         } finally {
           clearInterval(sweep);
+          await workers?.pool.destroy();
         }
       })();
       return shutdown;
