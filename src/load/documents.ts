@@ -423,7 +423,9 @@ function walk(dir: string, w: Walk): void {
       try {
         st = statSync(p);
       } catch {
-        continue; // a dangling link: nothing to read
+        // a dangling link with a YAML name: reading it says why it cannot be read
+        if (EXTENSIONS.has(path.extname(e.name).toLowerCase())) w.files.push(p);
+        continue;
       }
       if (st.isDirectory()) w.symlinkedDirs.push(p);
       else if (EXTENSIONS.has(path.extname(e.name).toLowerCase())) w.files.push(p);

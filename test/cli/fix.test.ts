@@ -135,7 +135,7 @@ describe('--fix edits only the lines it must', () => {
 describe('--fix never loses data', () => {
   it('a file that cannot be parsed is never written', () => {
     const d = tmp();
-    const text = 'master:\n  persistence: {size: 50Mi\ncommonConfiguration: |-\n  appendfsync always\n';
+    const text = '# Bitnami redis values\nmaster:\n  persistence: {size: 50Mi\ncommonConfiguration: |-\n  appendfsync always\n';
     writeFileSync(path.join(d, 'broken.yaml'), text);
     const r = run(['--fix', 'broken.yaml'], d);
     expect(r.code).toBe(2);
