@@ -4,7 +4,7 @@ import type { Projection } from '../model/projection.js';
 import { ruleById } from '../rules/index.js';
 import { isBitnamiRedisValues } from '../sources/bitnami-chart.js';
 import { findingObject } from '../sources/common.js';
-import { classifyChart } from '../sources/helm-release.js';
+import { identifyChart } from '../sources/chart-identity.js';
 import { podSpecPath } from '../sources/pod-spec.js';
 import type { Finding, Origin, RedisDeployment, SourcePosition } from '../types.js';
 import { roleKey, type FixContext, type FixOperation, type RuleFix } from './operations.js';
@@ -342,7 +342,7 @@ function valuesBase(ctx: Ctx, overridden: string): Array<string | number> | stri
       .filter(({ s }) => {
         const chart = at(s, ['chart']);
         const path = at(s, ['path']);
-        return typeof chart === 'string' ? classifyChart(chart, String(at(s, ['repoURL']) ?? '')) !== 'no' : typeof path === 'string' && /(^|\/)bitnami\/redis\/?$/.test(path);
+        return typeof chart === 'string' ? identifyChart(chart, String(at(s, ['repoURL']) ?? '') || undefined, undefined).verdict !== 'no' : typeof path === 'string' && /(^|\/)bitnami\/redis\/?$/.test(path);
       });
     if (redis.length !== 1) return `the Application has ${redis.length} redis chart sources: not changed`;
     base = ['spec', 'sources', redis[0].i];

@@ -89,7 +89,8 @@ export type SkimResult = { concernsRedis: true } | { concernsRedis: false; objec
  * HelmRepository, a `valuesFrom` ConfigMap, a claim). The rest are counted as read, and skipped.
  */
 export interface Prefilter {
-  skim(text: string): SkimResult | undefined;
+  /** @param file the input's path (a values file in a `valkey/` directory concerns Valkey though its text may not say so) */
+  skim(text: string, file?: string): SkimResult | undefined;
   referencedKinds: ReadonlySet<string>;
 }
 
@@ -516,7 +517,7 @@ export async function loadPaths(
   const add = (text: string, file: string, skim = true) => {
     result.texts.set(file, text);
     result.files.push(file);
-    const s = skim && opts.prefilter && !TEMPLATE_ACTION.test(text) ? opts.prefilter.skim(text) : undefined;
+    const s = skim && opts.prefilter && !TEMPLATE_ACTION.test(text) ? opts.prefilter.skim(text, file) : undefined;
     if (s && !s.concernsRedis) slots.push({ file, text, objects: s.objects });
     else slots.push({ file, text, parsed: parseOne(text, file) });
   };

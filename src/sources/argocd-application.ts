@@ -3,9 +3,9 @@ import { YamlVNode, asString, type VNode } from '../load/vnode.js';
 import type { ObjectRef } from '../types.js';
 import { bitnamiDeployments } from './bitnami.js';
 import { findingObject, objectRefOf, rootOf, workloadFromAnnotations, type SourceFinding, type SourceResult } from './common.js';
-import { classifyChart } from './helm-release.js';
+import { identifyChart } from './chart-identity.js';
+import { otherChartNotice } from './helm-release.js';
 import { setParametersLayer, type SetParameter } from './helm-set.js';
-import { isBitnamiRedisValues } from './bitnami-chart.js';
 
 /**
  * True for an Argo CD Application (`argoproj.io/v1alpha1`), or a bare Application spec as the
@@ -47,7 +47,6 @@ function sourceDeployments(source: YamlVNode, ref: ObjectRef): SourceResult {
   const repo = asString(source.get('repoURL').value());
   const path = asString(source.get('path').value());
   const helm = source.child('helm');
-  let kind = chart ? classifyChart(chart, repo) : path && /(^|\/)bitnami\/redis\/?$/.test(path) ? 'yes' : 'no';
   const findings: SourceFinding[] = [];
   const layers: VNode[] = [];
   // valueFiles: external files
@@ -89,16 +88,27 @@ function sourceDeployments(source: YamlVNode, ref: ObjectRef): SourceResult {
     }));
     layers.push(setParametersLayer(list, params.pos()));
   }
-  if (kind === 'maybe') {
+  if (!chart) {
+    // a Git source: the chart's own directory in bitnami/charts, or a directory/kustomize source (not a chart)
+    if (path && /(^|\/)bitnami\/redis\/?$/.test(path) && (!repo || /bitnami\/charts/i.test(repo))) {
+      // the Bitnami redis chart from its Git repository: evaluated below
+    } else {
+      const notice: SourceFinding[] = /redis|valkey|keydb/i.test(path ?? '')
+        ? [{ ruleId: 'unresolved-values', message: `directory source "${path}"${repo ? ` of ${repo}` : ''} (plain manifests or kustomize, not a chart) is rendered by Argo CD from Git: not evaluated here; lint that directory itself`, pos: source.pos(), object: obj }]
+        : [];
+      return { deployments: [], findings: notice };
+    }
+  } else {
     const merged = layers.map((l) => l.value()).find((v) => v !== undefined);
-    kind = merged !== undefined && isBitnamiRedisValues(merged) ? 'yes' : 'no';
-  }
-  if (kind !== 'yes') {
-    // another chart: only a Redis-looking one is worth a notice (value-file notices would be noise)
-    const notice: SourceFinding[] = /redis|valkey/.test(chart ?? path ?? '')
-      ? [{ ruleId: 'unresolved-values', message: `chart "${chart ?? path}"${repo ? ` from ${repo}` : ''} is not the Bitnami redis chart: not evaluated`, pos: source.pos(), object: obj }]
-      : [];
-    return { deployments: [], findings: notice };
+    const id = identifyChart(chart, repo, merged);
+    if (id.verdict !== 'yes') {
+      // another chart: only a Redis-looking one is worth a notice (value-file notices would be noise)
+      const what = `chart "${chart}"${repo ? ` from ${repo}` : ''}`;
+      const notice: SourceFinding[] = /redis|valkey|keydb/i.test(`${chart} ${repo ?? ''}`)
+        ? [{ ruleId: 'unresolved-values', message: id.verdict === 'unknown' ? `cannot tell whether ${what} is the Bitnami redis chart (${id.reason}): not evaluated` : otherChartNotice(what, { chart, reason: id.reason }), pos: source.pos(), object: obj }]
+        : [];
+      return { deployments: [], findings: notice };
+    }
   }
   const version = source.child('targetRevision');
   const r = bitnamiDeployments({

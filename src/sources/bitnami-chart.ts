@@ -978,8 +978,10 @@ const REDIS_ROLE_KEYS = ['configuration', 'extraFlags', 'disableCommands', 'coun
  * entries with `type`/`globalMounts`/`mountPath`), OT-Container-Kit redis-operator charts
  * (`redisStandalone`, `redisCluster`, `redisReplication`, `redisSentinel`, `kubernetesConfig`,
  * `redisExporter`), dandydev redis-ha (`persistentVolume`, `haproxy`, `hardAntiAffinity`,
- * `redis.config`, `redis.masterGroupName`, `sentinel.config`) and Bitnami redis-cluster
- * (`cluster.nodes|init|replicas|update|externalAccess`). Strong (2) and medium (1) signals must
+ * `redis.config`, `redis.masterGroupName`, `sentinel.config`), Bitnami redis-cluster
+ * (`cluster.nodes|init|replicas|update|externalAccess`), other Bitnami charts with the same layout
+ * (`primary`, `secondary`, `readReplicas`, `auth.postgresPassword`, `auth.rootPassword`: postgresql,
+ * mysql, mariadb, mongodb, valkey) and valkey-io/valkey-helm (`dataStorage`, `valkeyConfig`, `auth.aclUsers`). Strong (2) and medium (1) signals must
  * sum to 2: `architecture`, `commonConfiguration`, redis-specific master/replica keys,
  * `sentinel.masterSet`-style keys, `auth.sentinel`, `global.redis`, and the chart < 14 layout
  * (`cluster.slaveCount`, `slave`, `usePassword`).
@@ -1019,6 +1021,23 @@ export function bitnamiRedisEvidence(values: unknown): BitnamiRedisEvidence {
   if (redis && ('config' in redis || 'masterGroupName' in redis)) negative.push('redis.config/masterGroupName (dandydev redis-ha)');
   const sentinel = obj(v.sentinel);
   if (sentinel && obj(sentinel.config)) negative.push('sentinel.config map (dandydev redis-ha)');
+  // Other Bitnami charts share the architecture/auth/resources layout but name their roles
+  // `primary`/`secondary`/`readReplicas` (postgresql 11+, mysql 9+, mariadb, valkey 1.x-3.x) where
+  // redis says `master`/`replica`; their auth keys name their server (values.yaml of bitnami/charts
+  // main: postgresql auth.postgresPassword, mysql/mariadb auth.rootPassword, mongodb
+  // auth.rootPassword/replicaSetKey, `architecture: replicaset`).
+  if (obj(v.primary)) negative.push('primary (another Bitnami chart: postgresql, mysql, mariadb or valkey; redis says master)');
+  for (const k of ['secondary', 'readReplicas', 'arbiter', 'hidden']) if (k in v) negative.push(`${k} (another Bitnami chart: postgresql, mysql or mongodb)`);
+  if (v.architecture === 'replicaset') negative.push('architecture: replicaset (Bitnami mongodb)');
+  const authOther = obj(v.auth);
+  if (authOther) {
+    for (const k of ['postgresPassword', 'rootPassword', 'replicaSetKey', 'rootUser', 'replicationPassword', 'aclUsers', 'usersExistingSecret']) {
+      if (k in authOther) negative.push(`auth.${k} (${k === 'postgresPassword' ? 'Bitnami postgresql' : k === 'aclUsers' || k === 'usersExistingSecret' ? 'valkey-io/valkey-helm' : 'another chart (mysql, mariadb, mongodb, postgresql)'})`);
+    }
+  }
+  for (const k of ['dataStorage', 'valkeyConfig']) if (k in v) negative.push(`${k} (valkey-io/valkey-helm)`);
+  const imageRepo = obj(v.image)?.repository;
+  if (typeof imageRepo === 'string' && /(^|\/)(valkey|postgresql|postgres|mongodb|mysql|mariadb|redis-cluster|valkey-cluster)$/.test(imageRepo)) negative.push(`image.repository ${imageRepo} (another chart)`);
   const cluster = obj(v.cluster);
   if (cluster && ['nodes', 'init', 'replicas', 'update', 'externalAccess'].some((k) => k in cluster)) {
     negative.push('cluster.nodes/init/replicas (Bitnami redis-cluster chart)');

@@ -35,16 +35,36 @@ export interface RunContext {
   configMaps: ConfigMapEntry[];
   /** extra values files given with --values, applied (in order) on top of each plain Bitnami values input */
   valuesFiles: LoadedDocument[];
-  /** Flux OCIRepositories of the run, for HelmRelease `spec.chartRef` */
+  /** Flux OCIRepositories of the run, for HelmRelease `spec.chartRef` and `sourceRef` */
   ociRepositories: OciRepositoryEntry[];
+  /** Flux HelmRepositories of the run (name, namespace, URL), for HelmRelease `sourceRef` */
+  helmRepositories: HelmRepositoryEntry[];
 }
 
-/** A Flux OCIRepository (`source.toolkit.fluxcd.io`): its URL and `spec.ref.tag` node (the chart version). */
+/** A Flux HelmRepository (`source.toolkit.fluxcd.io`): its name, namespace and `spec.url`. */
+export interface HelmRepositoryEntry {
+  name: string;
+  namespace?: string;
+  url: string;
+}
+
+/**
+ * The repository object a Flux `sourceRef`/`chartRef` names: same name, and same namespace (the
+ * reference's namespace defaults to the HelmRelease's; a namespace-less side matches any).
+ */
+export function findRepository<T extends { name: string; namespace?: string }>(list: readonly T[], name: string | undefined, namespace: string | undefined): T | undefined {
+  if (!name) return undefined;
+  return list.find((r) => r.name === name && (!r.namespace || !namespace || r.namespace === namespace)) ;
+}
+
+/** A Flux OCIRepository (`source.toolkit.fluxcd.io`): its URL and `spec.ref` nodes (the chart version: `tag`, `semver` range or `digest`). */
 export interface OciRepositoryEntry {
   name: string;
   namespace?: string;
   url: string;
   tag: YamlVNode;
+  semver: YamlVNode;
+  digest: YamlVNode;
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { LoadedDocument } from '../load/documents.js';
 import { asString, type YamlVNode } from '../load/vnode.js';
-import { isBitnamiRedisValues } from './bitnami-chart.js';
 import { bitnamiDeployments } from './bitnami.js';
-import { findingObject, objectRefOf, rootOf, workloadFromAnnotations, type RunContext, type SourceFinding, type SourceResult } from './common.js';
+import { identifyChart, type BitnamiRedisVerdict } from './chart-identity.js';
+import { findRepository, findingObject, objectRefOf, rootOf, workloadFromAnnotations, type RunContext, type SourceFinding, type SourceResult } from './common.js';
 
 /** Flux HelmRelease API versions redis-lint reads (helm.toolkit.fluxcd.io v2beta1, v2beta2, v2). */
 const HELM_RELEASE_API = /^helm\.toolkit\.fluxcd\.io\/v2(beta1|beta2)?$/;
@@ -12,21 +12,15 @@ export function isHelmRelease(root: YamlVNode): boolean {
   return asString(root.get('kind').value()) === 'HelmRelease' && HELM_RELEASE_API.test(asString(root.get('apiVersion').value()) ?? '');
 }
 
-/** Which chart a release installs and whether it is Bitnami's `redis`. */
+/** Which chart a release installs and whether it is Bitnami's `redis` (see {@link identifyChart}). */
 export interface ChartIdentity {
   chart?: string;
   version?: string;
-  /** where the source is named (repository name or URL), for messages */
+  /** where the source is named (repository URL, or `HelmRepository/name` when its URL is unknown), for messages */
   repo?: string;
-  bitnamiRedis: 'yes' | 'no' | 'maybe';
-}
-
-/** Classify a chart by name and repository: Bitnami `redis` (not `redis-cluster`), something else, or a `redis` chart from an unknown repository. */
-export function classifyChart(chart: string | undefined, repo: string | undefined): ChartIdentity['bitnamiRedis'] {
-  const name = (chart ?? '').split('/').pop() ?? '';
-  if (name !== 'redis') return 'no';
-  if (repo && /bitnami/i.test(repo)) return 'yes';
-  return 'maybe';
+  bitnamiRedis: BitnamiRedisVerdict;
+  /** why the verdict, for messages */
+  reason: string;
 }
 
 /**
@@ -43,33 +37,45 @@ export function helmReleaseDeployments(d: LoadedDocument, run: RunContext): Sour
   const spec = root.child('spec');
   const findings: SourceFinding[] = [];
   const chartSpec = spec.child('chart').child('spec');
-  let id: ChartIdentity;
-  let versionNode = chartSpec.child('version');
-  if (chartSpec.exists) {
-    const chart = asString(chartSpec.get('chart').value());
-    const repo = asString(chartSpec.get('sourceRef').get('name').value());
-    id = { chart, version: asString(versionNode.value()), repo, bitnamiRedis: classifyChart(chart, repo) };
-  } else {
-    const chartRef = spec.child('chartRef');
-    const name = asString(chartRef.get('name').value()) ?? '';
-    const oci = run.ociRepositories.find((o) => o.name === name);
-    versionNode = oci?.tag ?? versionNode;
-    const url = oci?.url ?? '';
-    const chart = url ? url.split('/').pop() : /redis-cluster|redis-ha/.test(name) ? name : /redis/.test(name) ? 'redis' : name;
-    id = { chart, version: asString(versionNode.value()), repo: url || name, bitnamiRedis: classifyChart(chart, url || name) };
-  }
   const values = spec.child('values');
-  if (id.bitnamiRedis === 'maybe') {
-    const v = values.value();
-    if (v !== undefined && !isBitnamiRedisValues(v)) id.bitnamiRedis = 'no';
-    else if (v !== undefined) id.bitnamiRedis = 'yes';
+  const namespace = asString(root.get('metadata').get('namespace').value());
+  let chart: string | undefined;
+  let url: string | undefined;
+  let repoName: string | undefined;
+  let versionNode = chartSpec.child('version');
+  let anchorNode = chartSpec;
+  if (chartSpec.exists) {
+    chart = asString(chartSpec.get('chart').value());
+    const sourceRef = chartSpec.get('sourceRef');
+    const kind = asString(sourceRef.get('kind').value()) ?? 'HelmRepository';
+    repoName = asString(sourceRef.get('name').value());
+    const refNs = asString(sourceRef.get('namespace').value()) ?? namespace;
+    const repo = kind === 'OCIRepository' ? findRepository(run.ociRepositories, repoName, refNs) : findRepository(run.helmRepositories, repoName, refNs);
+    url = repo?.url || undefined;
+    if (repoName) repoName = `${kind}/${repoName}`;
+  } else {
+    // spec.chartRef: an OCIRepository (or HelmChart) whose URL ends in the chart
+    anchorNode = spec.child('chartRef');
+    const name = asString(anchorNode.get('name').value());
+    const oci = findRepository(run.ociRepositories, name, asString(anchorNode.get('namespace').value()) ?? namespace);
+    url = oci?.url || undefined;
+    repoName = name ? `OCIRepository/${name}` : undefined;
+    if (oci) versionNode = oci.tag.exists ? oci.tag : oci.semver.exists ? oci.semver : oci.tag;
+    // the OCIRepository not in the input: its name is all there is (`bitnami-redis` -> maybe redis, told by the values)
+    chart = url ? url.replace(/\/+$/, '').split('/').pop() : name && /redis-(cluster|ha)|valkey/.test(name) ? name : name && /redis/.test(name) ? 'redis' : name;
   }
+  const verdict = identifyChart(chart, url, values.value(), url ? undefined : repoName);
+  const id: ChartIdentity = { chart, version: asString(versionNode.value()), repo: url ?? repoName, bitnamiRedis: verdict.verdict, reason: verdict.reason };
   if (id.bitnamiRedis !== 'yes') {
-    if (/redis|valkey/.test(id.chart ?? '')) {
+    if (/redis|valkey|keydb/i.test(`${id.chart ?? ''} ${id.repo ?? ''}`)) {
+      const what = `chart "${id.chart ?? '?'}"${id.repo ? ` from ${id.repo}` : ''}`;
       findings.push({
         ruleId: 'unresolved-values',
-        message: `chart "${id.chart}"${id.repo ? ` from ${id.repo}` : ''} is not the Bitnami redis chart: not evaluated`,
-        pos: (chartSpec.exists ? chartSpec : spec.child('chartRef')).pos(),
+        message:
+          id.bitnamiRedis === 'unknown'
+            ? `cannot tell whether ${what} is the Bitnami redis chart (${id.reason}): not evaluated; add the HelmRepository/OCIRepository to the input`
+            : otherChartNotice(what, id),
+        pos: anchorNode.exists ? anchorNode.pos() : spec.pos(),
         object: obj,
       });
     }
@@ -99,4 +105,23 @@ export function helmReleaseDeployments(d: LoadedDocument, run: RunContext): Sour
     workload: workloadFromAnnotations(ref),
   });
   return { deployments: result.deployments, findings: [...findings, ...result.findings] };
+}
+
+/**
+ * The notice for a release of another Redis/Valkey chart: what it is and that it is not evaluated
+ * (the charts redis-lint reads are listed in docs/inputs.md).
+ */
+export function otherChartNotice(what: string, id: { chart?: string; reason: string }): string {
+  const name = (id.chart ?? '').split('/').pop() ?? '';
+  const known: Record<string, string> = {
+    valkey: 'a Valkey chart (Bitnami valkey or valkey-io/valkey-helm)',
+    'redis-cluster': 'the Bitnami redis-cluster chart (Redis Cluster)',
+    'valkey-cluster': 'the Bitnami valkey-cluster chart (Valkey Cluster)',
+    'redis-ha': 'the redis-ha chart (dandydeveloper/stable)',
+    'app-template': 'a bjw-s app-template release',
+  };
+  const kind = known[name];
+  if (kind) return `${what} is ${kind}: not evaluated yet (redis-lint reads the Bitnami redis chart)`;
+  if (name === 'redis') return `${what} is not the Bitnami redis chart (${id.reason}): not evaluated`;
+  return `${what} is not the Bitnami redis chart: not evaluated`;
 }

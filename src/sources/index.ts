@@ -6,6 +6,7 @@ import { rootOf, type RunContext, type SourceFinding, type SourceResult } from '
 import { configMapEntry, configMapDeployments } from './configmap.js';
 import { helmReleaseDeployments, isHelmRelease } from './helm-release.js';
 import { bitnamiValuesRoot, valuesDeployments } from './values-file.js';
+import { describeOtherRedisValues, otherValuesMessage } from './not-evaluated.js';
 import { configMapsReferencedBy, isRedisWorkload, persistentVolumeClaimEntry, workloadDeployments, type PvcEntry } from './workload.js';
 
 /** Everything the sources made of a run's documents. */
@@ -42,7 +43,7 @@ export interface ChartBeside {
  * other kinds are skipped quietly. Pure: reads nothing but the documents given.
  */
 export function collectDeployments(documents: LoadedDocument[], opts: CollectOptions = {}): CollectResult {
-  const run: RunContext = { configMaps: [], valuesFiles: opts.valuesDocs ?? [], ociRepositories: [] };
+  const run: RunContext = { configMaps: [], valuesFiles: opts.valuesDocs ?? [], ociRepositories: [], helmRepositories: [] };
   const pvcs: PvcEntry[] = [];
   const kinds = documents.map((d) => {
     const root = rootOf(d);
@@ -64,6 +65,16 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
         namespace: asString(root.get('metadata').get('namespace').value()),
         url: asString(spec.get('url').value()) ?? '',
         tag: spec.child('ref').child('tag'),
+        semver: spec.child('ref').child('semver'),
+        digest: spec.child('ref').child('digest'),
+      });
+      return 'other';
+    }
+    if (kind === 'HelmRepository') {
+      run.helmRepositories.push({
+        name: asString(root.get('metadata').get('name').value()) ?? '',
+        namespace: asString(root.get('metadata').get('namespace').value()),
+        url: asString(root.get('spec').get('url').value()) ?? '',
       });
       return 'other';
     }
@@ -71,6 +82,9 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
     if (isArgoApplication(root)) return 'argocd';
     if (isRedisWorkload(root)) return 'workload';
     if (bitnamiValuesRoot(root)) return 'values';
+    // a Chart.yaml beside it says which chart the values are for, whatever their shape
+    if (isPlainValues(root) && /redis|valkey|keydb/i.test(opts.chartOf?.(d.file)?.name ?? '')) return 'values';
+    if (isPlainValues(root) && describeOtherRedisValues(root.value(), `${d.file}\n${d.ctx.text.slice(0, 4096)}`)) return 'othervalues';
     return 'other';
   });
   const out: CollectResult = { deployments: [], findings: [] };
@@ -85,11 +99,29 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
     else if (kinds[i] === 'argocd') add(argoApplicationDeployments(d));
     else if (kinds[i] === 'workload') add(workloadDeployments(d, run, pvcs));
     else if (kinds[i] === 'values') add(valuesOfChart(d, opts.chartOf?.(d.file)));
+    else if (kinds[i] === 'othervalues') add(otherValues(d));
   });
   const referenced = configMapsReferencedBy(workloads, run);
   for (const e of run.configMaps) add(configMapDeployments(e.doc, run, referenced));
   if (opts.valuesDocs?.length) add(valuesDeployments(opts.valuesDocs, opts.chartOf?.(opts.valuesDocs[0].file)?.redis));
   return out;
+}
+
+/** A document without apiVersion/kind that is a mapping: a Helm values file. */
+function isPlainValues(root: ReturnType<typeof rootOf>): boolean {
+  return root.kind() === 'map' && !root.get('apiVersion').exists && !root.get('kind').exists;
+}
+
+/** One `unresolved-values` notice for the values of a Redis-family chart redis-lint does not evaluate (never a silent pass). */
+function otherValues(d: LoadedDocument): SourceResult {
+  const root = rootOf(d);
+  const o = describeOtherRedisValues(root.value(), `${d.file}\n${d.ctx.text.slice(0, 4096)}`);
+  if (!o) return { deployments: [], findings: [] };
+  const at = o.path.reduce((n, k) => n.child(k), root);
+  return {
+    deployments: [],
+    findings: [{ ruleId: 'unresolved-values', message: otherValuesMessage(o), pos: (at.exists ? at : root).pos(), object: { kind: 'Values', name: d.file.split(/[\\/]/).slice(-2).join('/') } }],
+  };
 }
 
 /**

@@ -20,10 +20,11 @@ const NAMES_REDIS = /redis|valkey|keydb/i;
  * holding a redis.conf (`appendonly yes` under any key). js-yaml reads the rest several times faster
  * than `yaml`, without positions. A file js-yaml refuses is given to the full parse, which says why
  * exactly (invalid-yaml or invalid-yaml-skipped), as without the first pass.
+ * @param file the input's path: values files under a directory named after Redis, Valkey or KeyDB concern it
  * @returns `{ concernsRedis: true }`, or the kind and name of each document for the reference pass,
  *   or undefined when js-yaml cannot read the text
  */
-export function skimForRedis(text: string): SkimResult | undefined {
+export function skimForRedis(text: string, file?: string): SkimResult | undefined {
   if (NAMES_REDIS.test(text)) return { concernsRedis: true };
   let docs: unknown[];
   try {
@@ -37,6 +38,8 @@ export function skimForRedis(text: string): SkimResult | undefined {
     const o = d as Record<string, unknown>;
     const kind = typeof o.kind === 'string' ? o.kind : undefined;
     if (kind === undefined && o.apiVersion === undefined && (isBitnamiRedisValues(o) || isBitnamiRedisValues(o.redis))) return { concernsRedis: true };
+    // values in a directory or file named after Redis/Valkey/KeyDB (`apps/valkey/values.yaml`): the chart may be one redis-lint only names
+    if (kind === undefined && o.apiVersion === undefined && file !== undefined && NAMES_REDIS.test(file.split(/[\\/]/).slice(-3).join('/'))) return { concernsRedis: true };
     if (kind === 'ConfigMap' && o.data && typeof o.data === 'object') {
       for (const [k, v] of Object.entries(o.data as Record<string, unknown>)) if (typeof v === 'string' && looksLikeRedisConf(k, v)) return { concernsRedis: true };
     }

@@ -23,7 +23,7 @@ function entryOf(text: string): ConfigMapEntry {
 
 function standalone(text: string) {
   const { documents } = parseText(text, 'cm.yaml');
-  const run: RunContext = { configMaps: documents.map(configMapEntry).filter((c) => c !== undefined), valuesFiles: [], ociRepositories: [] };
+  const run: RunContext = { configMaps: documents.map(configMapEntry).filter((c) => c !== undefined), valuesFiles: [], ociRepositories: [], helmRepositories: [] };
   return configMapDeployments(documents[0], run, new Set());
 }
 

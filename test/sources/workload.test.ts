@@ -23,7 +23,7 @@ const line = (o: Origin) => originPosition(o).line;
 const col = (o: Origin) => originPosition(o).column;
 
 function runOf(documents: LoadedDocument[]): RunContext {
-  return { configMaps: documents.map(configMapEntry).filter((c) => c !== undefined), valuesFiles: [], ociRepositories: [] };
+  return { configMaps: documents.map(configMapEntry).filter((c) => c !== undefined), valuesFiles: [], ociRepositories: [], helmRepositories: [] };
 }
 
 /** All workload results of a YAML text (ConfigMaps and PVCs of the same text are in the run). */
@@ -202,7 +202,7 @@ describe('workloadDeployments: Deployment with a ConfigMap redis.conf (fixtures/
 
   it('reports a ConfigMap that is not among the inputs, at its name', () => {
     const { documents } = parseText(fixture('deployment-configmap.yaml'), 'x.yaml');
-    const res = workloadDeployments(documents[1], { configMaps: [], valuesFiles: [], ociRepositories: [] });
+    const res = workloadDeployments(documents[1], { configMaps: [], valuesFiles: [], ociRepositories: [], helmRepositories: [] });
     expect(res.deployments).toHaveLength(1);
     expect(res.deployments[0].config.get('appendonly')).toBeUndefined();
     expect(res.findings).toHaveLength(1);
