@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import { redactDiff } from '../core/redact.js';
 
 /**
  * Writing the files `redis-lint --fix` changed: a unified diff to show (`--fix --dry-run`) and an
@@ -33,84 +34,6 @@ export function unifiedDiff(file: string, before: string, after: string): string
   const patch = createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, { context: 3 });
   // jsdiff starts with a line of `=`; git-style diffs start with the file names
   return redactDiff(patch.replace(/^=+\r?\n/, ''));
-}
-
-/** Placeholder of a secret value in a diff. */
-export const REDACTED = '<redacted>';
-
-// a YAML/JSON key whose value is a secret: password, auth.password, sentinelPassword, token, apiToken, requirepass, ...
-// (not a boolean or null: automountServiceAccountToken: false)
-const SECRET_KEY = /^(\s*(?:-\s+)?["']?)([\w.-]*(?:password|passwd|pwd|token|apikey|api_key|requirepass|masterauth|auth-pass|credentials?))(["']?\s*:[ \t]+)(?![|>][-+\d]*\s*$)(?!(?:true|false|null|~)\s*(?:#.*)?$)(\S.*)$/i;
-// a redis.conf directive that carries a password (in a ConfigMap or a values `configuration` block)
-const SECRET_DIRECTIVE = /^(\s*)(requirepass|masterauth|sentinel\s+auth-pass\s+\S+)([ \t]+)(\S.*)$/i;
-// a command-line flag that carries a password, with its value in the same line
-const SECRET_FLAG = /(--(?:requirepass|masterauth)(?:=|["']?\s*,\s*["']?|\s+))([^\s"',\]]+)/gi;
-// a secret key whose value is a block scalar on the next line(s)
-const SECRET_BLOCK = /^\s*(?:-\s+)?["']?[\w.-]*(?:password|passwd|pwd|token|apikey|api_key|requirepass|masterauth|credentials?)["']?\s*:\s*[|>][-+\d]*\s*$/i;
-// a flag or env var name whose value is on the next line (`- --requirepass` / `- name: REDIS_PASSWORD` then `value: ...`)
-const SECRET_NEXT = /(?:^\s*-\s+["']?--(?:requirepass|masterauth)["']?\s*$)|(?:\bname:\s*["']?[\w.-]*(?:password|passwd|pwd|token|apikey|api_key|auth|secret)["']?\s*$)/i;
-
-/**
- * Mask secret values in the lines of a unified diff: a fix never changes a password, but the
- * context lines around a change may show one (a HelmRelease's `auth.password`, a ConfigMap's
- * `requirepass`), and a diff goes to CI logs. The value of a key that looks secret (password,
- * token, requirepass, masterauth, ...), of a `requirepass`/`masterauth` redis.conf line, of a
- * `--requirepass`/`--masterauth` argument and of an env var whose name looks secret becomes
- * `<redacted>`, in context and changed lines alike (so the diff stays consistent); the file
- * names and hunk headers are kept. Such a diff is for reading: `git apply` needs the real
- * context (`patch` applies it with fuzz).
- */
-export function redactDiff(diff: string): string {
-  const masker = secretMasker();
-  return diff
-    .split('\n')
-    .map((line) => {
-      if (/^(?:--- |\+\+\+ |@@ |\\ )/.test(line) || line === '') {
-        masker.reset();
-        return line;
-      }
-      return line[0] + masker.mask(line.slice(1));
-    })
-    .join('\n');
-}
-
-/**
- * Mask secret values in plain file text (YAML, JSON, redis.conf), line by line, as
- * {@link redactDiff} does: for any output that quotes an input file (e.g. a report snippet).
- */
-export function redactText(text: string): string {
-  const masker = secretMasker();
-  return text
-    .split('\n')
-    .map((line) => masker.mask(line))
-    .join('\n');
-}
-
-/** Masks one line after another; a line may make the next one secret (`- --requirepass`, `- name: REDIS_PASSWORD`). */
-function secretMasker(): { mask(line: string): string; reset(): void } {
-  let pending = false;
-  let block = false;
-  return {
-    reset() {
-      pending = false;
-      block = false;
-    },
-    mask(line) {
-      const wasPending = pending;
-      const wasBlock = block;
-      pending = SECRET_NEXT.test(line);
-      // `password: |`: the secret is the block scalar's (first) line
-      block = SECRET_BLOCK.test(line);
-      if (wasBlock && /\S/.test(line)) return /^\s*/.exec(line)![0] + REDACTED;
-      if (wasPending) {
-        const next = /^(\s*(?:-\s+|value:\s*)?)(\S.*)$/.exec(line);
-        if (next && (next[1].includes('-') || next[1].includes('value'))) return next[1] + REDACTED;
-      }
-      const m = SECRET_KEY.exec(line) ?? SECRET_DIRECTIVE.exec(line);
-      const body = m ? m[1] + m[2] + m[3] + REDACTED : line;
-      return body.replace(SECRET_FLAG, (_all, flag: string) => flag + REDACTED);
-    },
-  };
 }
 
 /** Test hooks of {@link writeFileAtomic}. */

@@ -9,6 +9,10 @@ import { confBool, confBytes, confNumber, confValue } from '../sources/redis-def
 import { originLabel, type RedisDeployment } from '../types.js';
 import { diskChart } from './project-chart.js';
 import { probeBudgetSeconds, rowTitle, volumeKindWords, type ProjectRow } from './project-common.js';
+import { printable, redactText } from '../core/redact.js';
+
+/** Input-derived text (names, notes, messages) as printed: secrets masked, control characters escaped (issue 13). */
+const safe = (text: string): string => printable(redactText(text));
 
 /** Options of {@link formatProjectText}. */
 export interface ProjectTextOptions {
@@ -52,10 +56,10 @@ export function formatProjectText(rows: readonly ProjectRow[], opts: ProjectText
 function formatRow(row: ProjectRow, opts: ProjectTextOptions, paint: Paint): string {
   const { dep } = row;
   const out: string[] = [];
-  out.push(`${paint('bold', rowTitle(dep))}  ${paint('dim', `${dep.object.file}:${dep.object.pos.line}`)}`);
+  out.push(`${paint('bold', safe(rowTitle(dep)))}  ${paint('dim', `${safe(dep.object.file)}:${dep.object.pos.line}`)}`);
   const p = row.projection;
   if (p instanceof Error) {
-    out.push(`  ${paint('red', '✖')} cannot project this deployment: ${p.message}`);
+    out.push(`  ${paint('red', '✖')} cannot project this deployment: ${safe(p.message)}`);
     out.push(...notes(row, paint));
     return out.join('\n') + '\n';
   }
@@ -68,14 +72,14 @@ function formatRow(row: ProjectRow, opts: ProjectTextOptions, paint: Paint): str
   section(out, 'Start-up', '', startupLines(dep, p), paint);
   out.push('', ...chartLines(dep, p, opts, paint));
   out.push('', `  ${paint('bold', 'Assumptions')}`);
-  for (const a of p.assumptions) out.push(`    - ${a}`);
+  for (const a of p.assumptions) out.push(`    - ${safe(a)}`);
   out.push(...notes(row, paint));
   return out.join('\n') + '\n';
 }
 
 function notes(row: ProjectRow, paint: Paint): string[] {
   if (!row.notes.length) return [];
-  return ['', `  ${paint('bold', 'Input not used')}`, ...row.notes.map((n) => `    - ${n}`)];
+  return ['', `  ${paint('bold', 'Input not used')}`, ...row.notes.map((n) => `    - ${safe(n)}`)];
 }
 
 function section(out: string[], title: string, header: string, lines: Line[], paint: Paint): void {

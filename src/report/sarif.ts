@@ -1,4 +1,4 @@
-import { redactText } from '../fix/write.js';
+import { redactText } from '../core/redact.js';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -292,7 +292,7 @@ function sarifFixes(f: Finding, edits: readonly FileEdit[], baseDir: string) {
  * - message: `Kind/namespace/name (role): <message> [<rule-id>]`.
  * - locations: see {@link sarifArtifactLocation}; regions are our 1-based UTF-16 positions, with
  *   `region.snippet` and a `contextRegion` (two lines either side) when `input.sourceText` has the file,
- *   with secret values masked (redactText of src/fix/write.ts).
+ *   with secret values masked (redactText of src/core/redact.ts).
  * - partialFingerprints: {@link findingFingerprint}.
  * - fixes: `input.fixes` edits of the finding as `artifactChanges[].replacements[]`
  *   (`deletedRegion`, `insertedContent`).

@@ -1,3 +1,4 @@
+import { printable } from '../core/redact.js';
 import type { Finding, Severity } from '../types.js';
 
 /** Options of the stylish report. */
@@ -30,10 +31,11 @@ export function formatStylish(findings: readonly Finding[], opts: StylishOptions
   }
   const out: string[] = [];
   for (const [file, list] of byFile) {
-    out.push(c('underline', file));
+    out.push(c('underline', printable(file)));
     const rows = list.map((f) => {
       const who = f.object ? `${f.object.kind}/${f.object.namespace ? f.object.namespace + '/' : ''}${f.object.name}${f.role ? ` (${f.role})` : ''}: ` : '';
-      return [`${f.pos.line}:${f.pos.column}`, f.severity, who + f.message, f.ruleId] as const;
+      // names and messages come from the input: no control characters reach the terminal or CI log
+      return [`${f.pos.line}:${f.pos.column}`, f.severity, printable(who + f.message), f.ruleId] as const;
     });
     const w0 = Math.max(...rows.map((r) => r[0].length));
     const w1 = Math.max(...rows.map((r) => r[1].length));

@@ -1,3 +1,4 @@
+import { redactText } from '../core/redact.js';
 import type { Finding } from '../types.js';
 
 /**
@@ -61,7 +62,7 @@ export function fit(text: string, max = MAX_WARNING_LENGTH): string {
 /** A finding as one warning: `<rule-id>: <message head>` (the numbers that failed), at most 120 characters. */
 export function findingWarning(f: Finding): string {
   const role = f.role && f.role !== 'standalone' ? ` (${f.role})` : '';
-  return fit(`${f.ruleId}${role}: ${messageHead(f.message)}`);
+  return fit(`${f.ruleId}${role}: ${messageHead(redactText(f.message))}`);
 }
 
 /**
@@ -91,7 +92,7 @@ export function boundWarnings(warnings: string[], names: string[] = []): string[
  */
 export function denyMessage(object: string, findings: readonly Finding[]): string {
   const n = findings.length;
-  const lines = findings.slice(0, MAX_DENY_FINDINGS).map((f) => `[${f.ruleId}${f.role && f.role !== 'standalone' ? ` ${f.role}` : ''}] ${f.message}`);
+  const lines = findings.slice(0, MAX_DENY_FINDINGS).map((f) => `[${f.ruleId}${f.role && f.role !== 'standalone' ? ` ${f.role}` : ''}] ${redactText(f.message)}`);
   const rest = findings.slice(MAX_DENY_FINDINGS);
   if (rest.length) lines.push(`and ${rest.length} more: ${[...new Set(rest.map((f) => f.ruleId))].join(', ')}`);
   return `redis-lint denied ${object}, ${n} ${n === 1 ? 'problem' : 'problems'}:\n${lines.join('\n')}`;

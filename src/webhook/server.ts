@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { existsSync } from 'node:fs';
+import { redactText } from '../core/redact.js';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { DecisionCache, admit, type AdmissionOptions, type ReviewInfo, type WebhookPath } from './admission.js';
@@ -370,7 +371,7 @@ function logReview(log: FastifyInstance['log'], info: ReviewInfo, seconds: numbe
       : {}),
     ...(info.mutated.length ? { mutated: info.mutated } : {}),
     ...(info.configMaps ? { configMaps: info.configMaps } : {}),
-    ...(info.error ? { error: info.error } : {}),
+    ...(info.error ? { error: redactText(info.error) } : {}),
   };
   if (info.outcome === 'error') log.error(fields, 'admission review failed');
   else if (info.outcome === 'unchecked') log.warn({ ...fields, uncheckedReason: info.uncheckedReason }, 'admission review not checked');

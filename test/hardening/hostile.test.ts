@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lintPaths, type LintResult } from '../../src/engine.js';
+import { REPORT_FORMATS } from '../../src/report/index.js';
 import { parseQuantity, parseRedisMemory, parseSize, UnitError } from '../../src/model/units.js';
 import { loadPolicy } from '../../src/policy/policy.js';
 
@@ -80,6 +81,26 @@ function expectClean(result: LintResult): void {
 
 /** The findings of a rule as `line: message`. */
 const of = (r: LintResult, rule: string) => r.findings.filter((f) => f.ruleId === rule).map((f) => `${f.pos.line}: ${f.message}`);
+
+describe('log injection (issue 13)', () => {
+  it('an object name with a newline, a workflow command and ANSI escapes is printed escaped by stylish; github escapes it its own way', async () => {
+    const file = fixture(
+      'inject.yaml',
+      'apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: "r\\n::error file=x.yaml,line=1::pwned\\e[31mred\\u202e"\nspec:\n  template:\n    spec:\n      containers:\n        - name: redis\n          image: redis:7.2\n          resources: {limits: {memory: 1Gi}}\n  volumeClaimTemplates:\n    - metadata: {name: data}\n      spec: {resources: {requests: {storage: 50Mi}}}\n',
+    );
+    const { result } = await measured([file]);
+    expect(result.findings.some((f) => f.object?.name.includes('\n'))).toBe(true);
+    const input = { findings: result.findings, files: 1, deployments: 1, objects: [], rules: policy.rules, toolVersion: '0', baseDir: dir };
+    for (const format of ['stylish', 'github'] as const) {
+      const text = REPORT_FORMATS[format](input, { color: false });
+      // no line of the report starts a workflow command
+      expect(text.split('\n').filter((l) => l.startsWith('::error file=x.yaml')), format).toEqual([]);
+    }
+    // stylish prints no terminal escape or bidi override (github escapes as @actions/core does: %, CR, LF)
+    expect(REPORT_FORMATS.stylish(input, { color: false })).not.toMatch(/[\u001b\u202e]/);
+    expect(REPORT_FORMATS.stylish(input, { color: false })).toContain('r\\n::error file=x.yaml,line=1::pwned\\x1b[31mred\\u202e');
+  });
+});
 
 describe('YAML bombs and depth', () => {
   it('billion laughs (9 levels of 9 aliases, 9^9 expansions): invalid-yaml at the first alias line, < 2000 ms, < 100 MB heap', async () => {

@@ -15,7 +15,7 @@
  * and sarif, and no value under a secret-looking key of the corpus may appear in the output.
  *
  * What is allowed: the --fix-dry-run diff shows the user's own file, but a line whose key looks
- * secret has its value replaced by `<redacted>` (src/fix/write.ts redactDiff), in context and
+ * secret has its value replaced by `<redacted>` (src/core/redact.ts redactDiff), in context and
  * changed lines alike. SARIF `region.snippet` / `contextRegion.snippet` quote the file text
  * around a finding with the same masking (src/report/sarif.ts uses redactText).
  */
@@ -27,7 +27,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CORPUS_DIR, HAS_CORPUS, NEEDS_CORPUS } from '../shared-dir.js';
 import YAML from 'yaml';
-import { REDACTED, redactDiff, redactText } from '../../src/fix/write.js';
+import { REDACTED, redactDiff, redactText } from '../../src/core/redact.js';
 import { OPENSSL, admissionReview, makeCert, request, root, startTestServer, type TestServer } from '../webhook/helpers.js';
 
 const bin = path.join(root, 'dist/cli/main.js');
@@ -60,6 +60,17 @@ const S = {
   dupKey: secret('DupKey'),
   calibrate: secret('Calibrate'),
   webhookJson: secret('WebhookJson'),
+  // issue 13: the forms the first masking missed
+  aclPassword: secret('AclPw'),
+  aclHash: randomBytes(32).toString('hex'),
+  flowEnv: secret('FlowEnv'),
+  cliAuth: secret('CliAuth'),
+  shellAuth: secret('ShellAuth'),
+  urlNoUser: secret('UrlNoUser'),
+  urlUser: secret('UrlUser'),
+  envPass: secret('EnvPass'),
+  envToken: secret('EnvToken'),
+  envSecret: secret('EnvSecret'),
 };
 const ALL = Object.values(S);
 
@@ -172,6 +183,8 @@ data:
     requirepass ${S.cmRequirepass}
     masterauth ${S.cmMasterauth}
     appendonly yes
+    user default on >${S.aclPassword} ~* +@all
+    user bob on #${S.aclHash} ~* +@all
     appendfsync always
 ---
 apiVersion: apps/v1
@@ -191,6 +204,17 @@ spec:
           env:
             - name: REDIS_PASSWORD
               value: ${S.envPassword}
+            - {name: SENTINEL_PASSWORD, value: ${S.flowEnv}}
+            - name: REDISCLI_AUTH
+              value: "${S.cliAuth}"
+            - {name: CACHE_URL, value: "redis://:${S.urlNoUser}@cache:6379/0"}
+            - name: REPLICA_URL
+              value: rediss://app:${S.urlUser}@replica:6380
+            - {name: CACHE_PASS, value: ${S.envPass}}
+            - {name: APP_TOKEN, value: ${S.envToken}}
+            - {name: APP_SECRET, value: ${S.envSecret}}
+          livenessProbe:
+            exec: {command: ["sh", "-c", "REDISCLI_AUTH=${S.shellAuth} redis-cli ping"]}
           resources: {limits: {memory: 1Gi}}
           volumeMounts: [{name: data, mountPath: /data}, {name: conf, mountPath: /etc/redis}]
       volumes: [{name: conf, configMap: {name: redis-conf}}]
@@ -255,6 +279,10 @@ describe.skipIf(!existsSync(bin))('secrets never appear in any output (needs a b
     expect(r.out).toContain('"snippet"');
     expect(r.out).toContain(REDACTED);
     expect(leaks(r.out)).toEqual([]);
+    // the issue 13 forms are quoted, masked (so this test would see them if they were not)
+    for (const masked of ['on ><redacted> ~*', 'on #<redacted> ~*', 'value: <redacted>}', 'redis://:<redacted>@cache', 'rediss://app:<redacted>@replica', 'REDISCLI_AUTH=<redacted> redis-cli']) {
+      expect(r.out, masked).toContain(masked);
+    }
   });
 
   it('--fix-dry-run: the diff masks secret lines, the notices name none', () => {
