@@ -8,6 +8,7 @@
  * SIGTERM/SIGINT (close-with-grace): /readyz turns 503, the listener closes, reviews in flight are
  * answered, then the process exits 0 (1 when --shutdown-timeout runs out first).
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { InputError } from '../types.js';
 
@@ -140,6 +141,7 @@ export async function runServe(argv: string[], out: NodeJS.WritableStream = proc
       allowAnnotationExemptions: !o['disallow-annotation-exemptions'],
       configMaps,
       cacheSize,
+      ownNamespace: ownNamespace(),
       reviewTimeoutMs: reviewTimeout * 1000,
       reviewWorkers,
       certPollIntervalMs: poll * 1000,
@@ -159,6 +161,16 @@ export async function runServe(argv: string[], out: NodeJS.WritableStream = proc
       resolve(error ? 1 : 0);
     });
   });
+}
+
+/** The namespace the webhook runs in (POD_NAMESPACE, else the service account's namespace file), exempt from its own checks. */
+function ownNamespace(): string | undefined {
+  if (process.env.POD_NAMESPACE) return process.env.POD_NAMESPACE;
+  try {
+    return readFileSync('/var/run/secrets/kubernetes.io/serviceaccount/namespace', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function integer(s: string, min: number, max: number): number | undefined {

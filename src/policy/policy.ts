@@ -31,6 +31,8 @@ export interface RulePolicy {
   action?: AdmissionAction;
   /** webhook only: let `/mutate` fix this rule's findings; default: only fixes marked safe in src/fix (see {@link mutateEnabled}) */
   mutate?: boolean;
+  /** webhook only: on UPDATE, a finding the old object had too is a warning, not a denial (default: the policy's, else true) */
+  allowExistingViolations?: boolean;
 }
 
 /** A namespace's override of one rule (the config file's `namespaces.<ns>.rules.<id>`). */
@@ -56,6 +58,10 @@ export interface Policy {
   namespaces?: Record<string, { rules: Record<string, NamespaceRuleOverride> }>;
   /** The `exemptions:` list (see src/policy/exemptions.ts); applied by the CLI and the webhook alike. */
   exemptions?: ExemptionEntry[];
+  /** webhook: on UPDATE, findings the old object had too warn instead of deny (the config's `allowExistingViolations`; default true; per rule too) */
+  allowExistingViolations?: boolean;
+  /** webhook: namespaces allowed without a check (the config's `exemptNamespaces`; default kube-system; the webhook's own namespace always) */
+  exemptNamespaces?: string[];
   /** CLI: the lowest severity that fails the run (the config's `failLevel`; `--fail-level` wins) */
   failLevel?: Severity;
   /** CLI: fail when there are more warnings than this (the config's `maxWarnings`; `--max-warnings` wins) */
@@ -75,6 +81,8 @@ interface PolicyFile {
   failLevel?: Severity;
   maxWarnings?: number;
   ignorePaths?: string[];
+  allowExistingViolations?: boolean;
+  exemptNamespaces?: string[];
 }
 
 const DEFAULT_POLICY_URL = new URL('../../policies/default.yaml', import.meta.url);
@@ -191,6 +199,8 @@ export function loadPolicy(file?: string): Policy {
   if (user.failLevel) policy.failLevel = user.failLevel;
   if (user.maxWarnings !== undefined) policy.maxWarnings = user.maxWarnings;
   if (user.ignorePaths) policy.ignorePaths = user.ignorePaths;
+  if (user.allowExistingViolations !== undefined) policy.allowExistingViolations = user.allowExistingViolations;
+  if (user.exemptNamespaces) policy.exemptNamespaces = user.exemptNamespaces;
   if (user.namespaces) {
     const namespaces: NonNullable<Policy['namespaces']> = {};
     for (const [ns, n] of Object.entries(user.namespaces)) {

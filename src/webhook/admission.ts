@@ -42,6 +42,8 @@ export interface AdmissionOptions {
   configMapTimeoutMs?: number;
   /** decisions of identical objects, reused (absent: every review runs the engine) */
   cache?: DecisionCache;
+  /** the webhook's own namespace, always exempt (serve reads it from the service account) */
+  ownNamespace?: string;
   /** the clock for exemption expiry (tests) */
   now?: () => Date;
   /** the engine (tests inject failures); when given, reviews run in this thread */
@@ -228,6 +230,7 @@ export async function admit(webhook: WebhookPath, req: AdmissionRequest, opts: A
   if (req.subResource) return skip(`subresource ${req.subResource}`);
   if (!object) return skip('no object');
   if (get(meta, 'deletionTimestamp') !== undefined) return skip('object being deleted');
+  if (info.namespace !== undefined && exemptNamespaces(opts).has(info.namespace)) return skip(`namespace ${info.namespace} is exempt`);
   const target = targetOf(id);
   if (!target) return skip(`${id.apiVersion} ${id.kind} is not checked`);
   // before anything walks the object recursively (JSON.stringify, the engine): Go lets the API
@@ -254,6 +257,15 @@ export async function admit(webhook: WebhookPath, req: AdmissionRequest, opts: A
       info,
     };
   }
+}
+
+/**
+ * Namespaces allowed without a check, whatever the webhook configuration's namespaceSelector
+ * says (defence in depth, as Gatekeeper's exempt namespaces): the policy's `exemptNamespaces`
+ * (default kube-system) and the webhook's own namespace.
+ */
+function exemptNamespaces(opts: AdmissionOptions): Set<string> {
+  return new Set([...(opts.policy.exemptNamespaces ?? ['kube-system']), ...(opts.ownNamespace ? [opts.ownNamespace] : [])]);
 }
 
 /**
@@ -295,7 +307,10 @@ async function evaluate(
   const policy = policyForNamespace(opts.policy, namespace);
   const now = opts.now?.() ?? new Date();
   const refs = target === 'workload' && opts.configMaps && namespace ? referencedConfigMaps(object) : [];
-  const key = opts.cache && !refs.length ? cacheKey(webhook, namespace, now.toISOString().slice(0, 10), object) : undefined;
+  const day = now.toISOString().slice(0, 10);
+  // on UPDATE, /validate's decision depends on the old object too (existing violations)
+  const old = webhook === 'validate' && req.operation === 'UPDATE' && isObject(req.oldObject) ? (req.oldObject as JsonObject) : undefined;
+  const key = opts.cache && !refs.length ? cacheKey(webhook, namespace, day, object) + (old ? ` ${cacheKey(webhook, namespace, day, old)}` : '') : undefined;
   const hit = key ? opts.cache!.get(key) : undefined;
   if (hit) {
     info.outcome = 'cached';
@@ -324,6 +339,7 @@ async function evaluate(
     now: now.toISOString(),
     annotations: opts.allowAnnotationExemptions,
     operation: req.operation,
+    ...(req.operation === 'UPDATE' && isObject(req.oldObject) && !(inWorker && reviewJson !== undefined) ? { oldObject: req.oldObject as JsonObject } : {}),
   };
   // in a worker when the server has a pool (a review never blocks /healthz and can be cut off at
   // its time budget); in this thread otherwise (tests, an injected engine)

@@ -3,7 +3,7 @@ import { planMutation, type JsonObject } from '../fix/json-patch.js';
 import { admissionAction, mutateEnabled, type AdmissionAction, type Policy } from '../policy/policy.js';
 import type { Finding, Severity } from '../types.js';
 import { objectDocument } from './document.js';
-import { boundWarnings, denyMessage, findingWarning } from './messages.js';
+import { boundWarnings, denyMessage, findingWarning, fit } from './messages.js';
 import type { AdmissionResponse } from './review.js';
 
 /**
@@ -46,6 +46,8 @@ export interface DecideTask {
   /** honour exemption annotations */
   annotations: boolean;
   operation?: string;
+  /** UPDATE: `request.oldObject` (absent: read from `reviewJson`, when it is there) */
+  oldObject?: JsonObject;
 }
 
 /** The answer (without uid) and what to log and count about it. */
@@ -78,15 +80,43 @@ function withIdentity(object: JsonObject, id: { apiVersion: string; kind: string
   };
 }
 
+/** A finding's identity across an UPDATE: rule and deployment role (positions and numbers may move). */
+const violationKey = (f: Finding): string => `${f.ruleId}\0${f.role ?? ''}`;
+
+/** The warning of a finding the old object had too. */
+function existingWarning(f: Finding): string {
+  const role = f.role && f.role !== 'standalone' ? ` (${f.role})` : '';
+  return fit(`${f.ruleId}${role}: existing violation, not introduced by this change`);
+}
+
+/**
+ * The violations (rule and role) of the object before an UPDATE. Should the old object not be
+ * readable (too deep, an engine error), none: the new object is judged as on CREATE.
+ */
+function existingViolations(task: DecideTask, oldObject: JsonObject, lint: typeof lintDocuments): Set<string> {
+  try {
+    const docs = [objectDocument(withIdentity(oldObject, task.identity, task.namespace), `admission:${task.label}`)];
+    for (const cm of task.configMaps) docs.push(objectDocument(cm, `cluster:ConfigMap/${task.namespace}/${isObject(cm.metadata) ? String(cm.metadata.name) : 'undefined'}`));
+    const old = lint(docs, task.policy, undefined, undefined, { now: new Date(task.now), annotations: task.annotations });
+    return new Set(old.findings.map(violationKey));
+  } catch {
+    return new Set();
+  }
+}
+
 /**
  * Decide a review: `validate` gives each finding the action of its rule (deny, warn, audit) and
- * denies with one message when any denies; `mutate` answers the JSON Patch of the enabled fixes.
+ * denies with one message when any denies; on UPDATE, a denying finding the old object had as
+ * well (same rule, same role) is a warning instead, unless `allowExistingViolations` is false
+ * (per rule or for the policy); `mutate` answers the JSON Patch of the enabled fixes.
  * @param lint the engine (tests inject failures)
  * @throws whatever the engine throws (the caller answers per --on-error)
  */
 export function decide(task: DecideTask, lint: typeof lintDocuments = lintDocuments): Decision {
   const { webhook, identity: id, namespace, label, policy } = task;
-  const object = task.object ?? ((JSON.parse(task.reviewJson ?? 'null') as { request: { object: JsonObject } }).request.object);
+  const request = task.reviewJson !== undefined ? (JSON.parse(task.reviewJson) as { request: { object: JsonObject; oldObject?: JsonObject | null } }).request : undefined;
+  const object = task.object ?? request!.object;
+  const oldObject = task.operation === 'UPDATE' && webhook === 'validate' ? (task.oldObject ?? request?.oldObject ?? undefined) : undefined;
   const docs = [objectDocument(withIdentity(object, id, namespace), `admission:${label}`)];
   for (const cm of task.configMaps) {
     const name = isObject(cm.metadata) ? String(cm.metadata.name) : 'undefined';
@@ -112,13 +142,17 @@ export function decide(task: DecideTask, lint: typeof lintDocuments = lintDocume
       warnings.push(`${cms.length ? `redis.conf in ConfigMap ${cms.join(', ')} not read` : 'redis.conf not readable'}: findings are warnings, not denials`);
       names.push('unread redis.conf');
     }
+    const existing = oldObject ? existingViolations(task, oldObject, lint) : new Set<string>();
     for (const f of result.findings) {
       let action = admissionAction(policy.rules[f.ruleId], f.severity);
       if (action === 'deny' && confUnknown.length) action = 'warn';
+      // UPDATE: what the old object violated already is not this change's doing (Kyverno's allowExistingViolations)
+      const old = action === 'deny' && existing.has(violationKey(f)) && (policy.rules[f.ruleId]?.allowExistingViolations ?? policy.allowExistingViolations ?? true);
+      if (old) action = 'warn';
       findings.push({ rule: f.ruleId, severity: f.severity, action });
       if (action === 'deny') deny.push(f);
       else if (action === 'warn') {
-        warnings.push(findingWarning(f));
+        warnings.push(old ? existingWarning(f) : findingWarning(f));
         names.push(f.ruleId);
       }
     }

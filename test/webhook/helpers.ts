@@ -72,6 +72,8 @@ export interface ReviewOptions {
   namespace?: string;
   dryRun?: boolean;
   uid?: string;
+  /** UPDATE: the object before the change (default: the object itself) */
+  oldObject?: Record<string, unknown> | null;
 }
 
 /** An AdmissionReview admission.k8s.io/v1 for an object, as the API server sends it. */
@@ -96,7 +98,7 @@ export function admissionReview(object: Record<string, unknown>, opts: ReviewOpt
       operation: opts.operation ?? 'CREATE',
       userInfo: { username: 'system:serviceaccount:flux-system:kustomize-controller', groups: ['system:serviceaccounts'] },
       object: opts.operation === 'DELETE' ? null : object,
-      oldObject: opts.operation === 'DELETE' || opts.operation === 'UPDATE' ? object : null,
+      oldObject: opts.oldObject !== undefined ? opts.oldObject : opts.operation === 'DELETE' || opts.operation === 'UPDATE' ? object : null,
       dryRun: opts.dryRun ?? false,
       options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions' },
     },

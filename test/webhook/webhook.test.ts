@@ -666,13 +666,19 @@ describe.skipIf(!OPENSSL)('redis-lint serve over HTTPS (needs openssl)', () => {
         const updated = clone(sts) as any;
         updated.metadata.resourceVersion = '12345';
         updated.metadata.managedFields = [{ manager: 'kubectl', time: '2025-01-01T00:00:00Z' }];
-        const b = await s.review('validate', updated, { uid: 'second', operation: 'UPDATE' });
+        const b = await s.review('validate', updated, { uid: 'second' });
         expect(b).toEqual({ ...a, uid: 'second' });
+        // an UPDATE's decision depends on the old object too (existing violations): its own entry
+        const u1 = await s.review('validate', updated, { uid: 'u1', operation: 'UPDATE', oldObject: sts });
+        const again = clone(updated) as any;
+        again.metadata.resourceVersion = '12346';
+        const u2 = await s.review('validate', again, { uid: 'u2', operation: 'UPDATE', oldObject: sts });
+        expect(u2).toEqual({ ...u1, uid: 'u2' });
         const changed = clone(sts) as any;
         changed.spec.template.spec.securityContext.fsGroup = 999;
         expect((await s.review('validate', changed)).allowed).toBe(true);
-        expect(s.logs.records().filter((l) => l.msg === 'admission review').map((l) => l.outcome)).toEqual(['evaluated', 'cached', 'evaluated']);
-        expect((await s.get('/metrics')).text).toContain('redis_lint_decision_cache_hits_total 1');
+        expect(s.logs.records().filter((l) => l.msg === 'admission review').map((l) => l.outcome)).toEqual(['evaluated', 'cached', 'evaluated', 'cached', 'evaluated']);
+        expect((await s.get('/metrics')).text).toContain('redis_lint_decision_cache_hits_total 2');
       } finally {
         await s.close();
       }
