@@ -70,8 +70,8 @@ export function applyFilePlans(plan: FixPlanOfFiles, texts: ReadonlyMap<string, 
     outcome.editsByFinding.set(fix.finding, [...(outcome.editsByFinding.get(fix.finding) ?? []), ...edits]);
     done.push(fix);
   }
-  for (const fix of done) err.write(`redis-lint: ${mode === 'write' ? 'fixed' : 'would fix'} ${where(fix.finding)} ${fix.finding.ruleId}: ${fix.description}\n`);
-  for (const s of plan.skipped) err.write(`redis-lint: not fixed ${where(s.finding)} ${s.finding.ruleId}: ${s.reason}\n`);
+  // write first, then say what happened: a fix is "fixed" only when its files were written
+  const failed = new Map<string, string>();
   for (const [file, text] of after) {
     const before = texts.get(file)!;
     if (text === before) continue;
@@ -81,14 +81,21 @@ export function applyFilePlans(plan: FixPlanOfFiles, texts: ReadonlyMap<string, 
       continue;
     }
     try {
-      writeFileAtomic(file, text);
+      writeFileAtomic(file, text, {}, before);
       outcome.written++;
     } catch (e) {
       if (!(e instanceof FixWriteError)) throw e;
-      err.write(`redis-lint: ${e.message}\n`);
+      failed.set(file, e.message);
       outcome.failed = true;
     }
   }
+  for (const fix of done) {
+    const why = [...byFileOf(fix.ops).keys()].map((f) => failed.get(f)).find((m) => m !== undefined);
+    if (why) err.write(`redis-lint: not fixed ${where(fix.finding)} ${fix.finding.ruleId}: ${why}\n`);
+    else err.write(`redis-lint: ${mode === 'write' ? 'fixed' : 'would fix'} ${where(fix.finding)} ${fix.finding.ruleId}: ${fix.description}\n`);
+  }
+  for (const s of plan.skipped) err.write(`redis-lint: not fixed ${where(s.finding)} ${s.finding.ruleId}: ${s.reason}\n`);
+  for (const message of new Set(failed.values())) err.write(`redis-lint: ${message}\n`);
   return outcome;
 }
 

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -34,6 +34,16 @@ export function unifiedDiff(file: string, before: string, after: string): string
   const patch = createTwoFilesPatch(`a/${name}`, `b/${name}`, before, after, undefined, undefined, { context: 3 });
   // jsdiff starts with a line of `=`; git-style diffs start with the file names
   return redactDiff(patch.replace(/^=+\r?\n/, ''));
+}
+
+/** Whether a file holds exactly `text` (UTF-8), by SHA-256 of the bytes. */
+function sameContent(file: string, text: string): boolean {
+  const hash = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  try {
+    return hash(fs.readFileSync(file)) === hash(Buffer.from(text, 'utf8'));
+  } catch {
+    return false;
+  }
 }
 
 /** Test hooks of {@link writeFileAtomic}. */
@@ -77,12 +87,15 @@ function mayWrite(target: string, st: fs.Stats): boolean {
  * not exist yet is created (mode 0666 less the umask).
  * @param file the file to replace
  * @param hooks test hooks (see {@link WriteHooks})
+ * @param expected the file's content as it was read: when the file no longer holds it just before
+ *   the rename (edited meanwhile), nothing is written (FixWriteError `<file> changed since
+ *   redis-lint read it`)
  * @throws FixWriteError (message `cannot write <file>: <reason>`) when the target is not a regular
  *   file, is not writable for us (no write bit that applies to us, EACCES; checked before
  *   anything is written), or any step fails; the temporary file is removed and the target is left
  *   as it was
  */
-export function writeFileAtomic(file: string, text: string, hooks: WriteHooks = {}): void {
+export function writeFileAtomic(file: string, text: string, hooks: WriteHooks = {}, expected?: string): void {
   const fail = (why: string, cause?: unknown): never => {
     throw new FixWriteError(`cannot write ${file}: ${why}`, file, { cause });
   };
@@ -125,9 +138,13 @@ export function writeFileAtomic(file: string, text: string, hooks: WriteHooks = 
       }
     }
     hooks.beforeRename?.();
+    // an edit saved since the file was read (an editor, another tool) is not overwritten: compare
+    // contents right before the rename (the window left is the rename itself)
+    if (expected !== undefined && st && !sameContent(target, expected)) throw new FixWriteError(`${file} changed since redis-lint read it: left as it is (run --fix again)`, file);
     fs.renameSync(tmp, target);
     created = false;
   } catch (e) {
+    const changed = e instanceof FixWriteError;
     if (fd !== undefined) {
       try {
         fs.closeSync(fd);
@@ -142,6 +159,7 @@ export function writeFileAtomic(file: string, text: string, hooks: WriteHooks = 
         // gone already
       }
     }
+    if (changed) throw e;
     return fail(reason(e), e);
   }
   try {

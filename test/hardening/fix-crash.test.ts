@@ -65,6 +65,32 @@ describe('writeFileAtomic: a failure before the rename', () => {
     expect(readdirSync(dir)).toEqual(['values.yaml']);
   });
 
+  it('an edit saved between the read and the write is kept: the fix is not written, and the error says so (issue 13)', () => {
+    const dir = tmp('concurrent');
+    const f = path.join(dir, 'a.yaml');
+    writeFileSync(f, 'a: 1\n');
+    try {
+      writeFileAtomic(
+        f,
+        'a: 2\n',
+        {
+          beforeRename() {
+            writeFileSync(f, 'a: 1\nb: edited meanwhile\n');
+          },
+        },
+        'a: 1\n',
+      );
+      expect.unreachable();
+    } catch (e) {
+      expect((e as Error).message).toBe(`${f} changed since redis-lint read it: left as it is (run --fix again)`);
+    }
+    expect(readFileSync(f, 'utf8')).toBe('a: 1\nb: edited meanwhile\n');
+    expect(readdirSync(dir)).toEqual(['a.yaml']);
+    // unchanged: written
+    writeFileAtomic(f, 'c: 3\n', {}, 'a: 1\nb: edited meanwhile\n');
+    expect(readFileSync(f, 'utf8')).toBe('c: 3\n');
+  });
+
   it('the error names the file and the reason', () => {
     const dir = tmp('hook2');
     const f = path.join(dir, 'a.yaml');
@@ -149,6 +175,9 @@ describe.skipIf(!existsSync(bin))('--fix: read-only files, symlinks, loops (need
     chmodSync(ro, 0o444);
     const r = cli(['--fix', dir], dir);
     expect(r.stderr).toContain(`redis-lint: cannot write ${ro}: the file is read-only (EACCES)`);
+    // only what happened: the read-only file's findings are "not fixed", never "fixed" (issue 13)
+    expect(r.stderr).not.toMatch(new RegExp(`redis-lint: fixed ${ro.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:`));
+    expect(r.stderr).toMatch(new RegExp(`redis-lint: not fixed ${ro.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+ \\S+: cannot write`));
     expect(readFileSync(ro, 'utf8')).toBe(readFileSync(EXAMPLE, 'utf8'));
     expect(lstatSync(ro).mode & 0o777).toBe(0o444);
     expect(readFileSync(rw, 'utf8')).not.toBe(readFileSync(EXAMPLE, 'utf8'));
