@@ -1,3 +1,4 @@
+import { resolveBitnamiRedisVersion } from './chart-versions.js';
 import { embeddedContext, isStringScalar, type DocContext } from '../load/documents.js';
 import { LayeredVNode, ObjectVNode, YamlVNode, asBool, asNumber, asString, at, type VNode } from '../load/vnode.js';
 import type { ConfigDirective, DataVolume, ObjectRef, Origin, RedisConfig, RedisDeployment, RedisRole, Setting, SourcePosition, WorkloadInput } from '../types.js';
@@ -48,6 +49,12 @@ interface RoleSpec {
 export function bitnamiDeployments(input: BitnamiInput): SourceResult {
   const findings: SourceFinding[] = [];
   const obj = findingObject(input.object);
+  // a range installs its highest released match (Helm, Flux, Argo CD): judge that version
+  const resolved = resolveBitnamiRedisVersion(input.chartVersion);
+  if (resolved?.how === 'range') {
+    findings.push({ ruleId: 'unresolved-values', message: resolved.note ?? '', pos: input.chartVersionPos ?? input.anchor, object: obj });
+    input = { ...input, chartVersion: resolved.version };
+  }
   const parsedVersion = redisVersionForChart(input.chartVersion);
   const major = parsedVersion.chartMajor ?? LATEST_KNOWN_MAJOR;
   const where = input.chartVersionPos ?? input.anchor;
@@ -79,7 +86,8 @@ export function bitnamiDeployments(input: BitnamiInput): SourceResult {
     });
     return { deployments: [], findings };
   }
-  const defaults = new ObjectVNode(bitnamiDefaults(major), { source: 'chart default', anchor: input.anchor });
+  // the defaults of the exact version when known (18.14.0 switched resources {limits: {}, requests: {}} to resourcesPreset)
+  const defaults = new ObjectVNode(bitnamiDefaults(parsedVersion.chartVersion && major <= LATEST_KNOWN_MAJOR ? parsedVersion.chartVersion : major), { source: 'chart default', anchor: input.anchor });
   const values = new LayeredVNode([defaults, ...input.layers]);
   findings.push(...ignoredKeys(input.layers, major, obj));
 

@@ -119,7 +119,7 @@ ruleTester('unresolved-values', {
           values:
             architecture: standalone
       `,
-      errors: [{ line: 10, column: 7, at: 'version: latest', includes: ['"latest"', 'not understood', '23.x'] }],
+      errors: [{ line: 10, column: 7, at: 'version: latest', includes: ['"latest"', 'judged as 23.', 'newest released'] }],
     },
     {
       name: 'HelmRelease with a chart major newer than the known ones (24.1.0)',
