@@ -28,7 +28,7 @@ metadata: {name: redis-conf}
 data:
   redis.conf: |
     appendonly yes
-    maxmemory 4gb
+    maxmemory 3gb
 ---
 apiVersion: apps/v1
 kind: StatefulSet

@@ -14,6 +14,7 @@ import { invalidSuppression } from './invalid-suppression.js';
 import { invalidYaml } from './invalid-yaml.js';
 import { invalidYamlSkipped } from './invalid-yaml-skipped.js';
 import { livenessKillsLoading } from './liveness-kills-loading.js';
+import { maxmemoryAboveLimit } from './maxmemory-above-limit.js';
 import { maxmemoryUnset } from './maxmemory-unset.js';
 import { memoryLimitMissing } from './memory-limit-missing.js';
 import { persistenceEphemeral } from './persistence-ephemeral.js';
@@ -30,6 +31,7 @@ import { volumeNotExpandable } from './volume-not-expandable.js';
 export const RULE_DEFINITIONS: readonly RuleDefinition[] = [
   aofRewriteUnreachable,
   aofDiskHeadroom,
+  maxmemoryAboveLimit,
   forkMemoryHeadroom,
   maxmemoryUnset,
   memoryLimitMissing,

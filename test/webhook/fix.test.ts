@@ -118,7 +118,7 @@ describe('planMutation', () => {
     expect(plan(sts, () => true).applied.find((a) => a.ruleId === 'shutdown-grace-too-short')).toEqual({ ruleId: 'shutdown-grace-too-short', safe: false, description: 'set spec.template.spec.terminationGracePeriodSeconds: 51' });
     expect(all.patch.map((p) => p.path)).toContain('/spec/template/spec/containers/0/startupProbe');
     expect(sts).toEqual(before);
-    expect(all.skipped.find((x) => x.ruleId === 'fork-memory-headroom')?.reason).toMatch(/^the change is in ConfigMap\/0, not in the object under review: set maxmemory \d+mb/);
+    expect(all.skipped.find((x) => x.ruleId === 'maxmemory-above-limit')?.reason).toMatch(/^the change is in ConfigMap\/0, not in the object under review: set maxmemory \d+mb/);
     // on UPDATE, volumeClaimTemplates are immutable: that fix is skipped, and says why
     const update = plan(sts, () => true, { operation: 'UPDATE' }, cm);
     expect(update.applied.map((a) => a.ruleId)).not.toContain('aof-disk-headroom');

@@ -167,7 +167,7 @@ describe.skipIf(!OPENSSL)('redis-lint serve over HTTPS (needs openssl)', () => {
         expect(deniedRules(r.status?.message).sort()).toEqual(cli.filter((f) => f.severity === 'error').map((f) => f.ruleId).sort());
         expect(warnedRules(r.warnings).sort()).toEqual(cli.filter((f) => f.severity !== 'error').map((f) => f.ruleId).sort());
         for (const f of cli.filter((x) => x.severity === 'error')) expect(r.status?.message).toContain(`[${f.ruleId}] ${f.message}`);
-        expect(r.status?.message).toMatch(/\[fork-memory-headroom\] .*maxmemory 4gb/);
+        expect(r.status?.message).toMatch(/\[maxmemory-above-limit\] maxmemory 4gb is equal to the memory limit 4Gi/);
       } finally {
         await s.close();
       }
