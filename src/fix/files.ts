@@ -1,5 +1,5 @@
 import type { LintResult } from '../engine.js';
-import type { FileEdit } from '../report/types.js';
+import type { FileEdit } from '../core/file-edit.js';
 import type { Finding } from '../types.js';
 import { EditableDocs, planFixes, type FileOp, type FixPlanOfFiles, type PlannedFix } from './plan.js';
 import { applyYamlEdits, YamlEditError } from './yaml-edit.js';

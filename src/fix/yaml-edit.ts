@@ -1,5 +1,5 @@
 import YAML, { isAlias, isMap, isNode, isScalar, isSeq, Scalar, type Document, type Node, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
-import type { FileEdit } from '../report/types.js';
+import type { FileEdit } from '../core/file-edit.js';
 import { splitArgs } from '../sources/redis-conf.js';
 
 /**

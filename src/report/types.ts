@@ -1,18 +1,8 @@
 import type { RulePolicy } from '../policy/policy.js';
+import type { FileEdit } from '../core/file-edit.js';
 import type { Finding } from '../types.js';
 
-/**
- * A text replacement in one input file that fixes (part of) a finding: the text between `start`
- * (inclusive) and `end` (exclusive) becomes `text`. Lines are 1-based; columns are 1-based and
- * count UTF-16 code units, like every position in {@link Finding} (yaml's LineCounter). An
- * insertion has `start` equal to `end`.
- */
-export interface FileEdit {
-  file: string;
-  start: { line: number; column: number };
-  end: { line: number; column: number };
-  text: string;
-}
+export type { FileEdit } from '../core/file-edit.js';
 
 /**
  * Everything a report format may use besides the findings. Formats that need nothing more
