@@ -2,9 +2,24 @@
 // bench, src for the vitest test) so this file has no build dependency.
 
 /**
+ * The rewrite child's BASE-writing time for the model: the slower of the quiet probe's child and
+ * the slowest child of the run (a child competing for the CPU is slower than the quiet probe: the
+ * model is given the speed the deployment's child really has, as `redis-lint calibrate` reads it
+ * from the live server). A Redis <= 6.2 child then reads the parent's diffs for up to 1 s more
+ * (the model adds that itself: SINGLE_FILE_DIFF_WAIT_SECONDS), so that second is taken off.
+ * @returns seconds
+ */
+export function childSecondsFor(m) {
+  const probe = m.probeChildSeconds ?? m.probeRewriteSeconds;
+  const major = Number(String(m.redisVersion).split('.')[0]);
+  const run = m.rewriteChildSecondsMax === null || m.rewriteChildSecondsMax === undefined ? 0 : m.rewriteChildSecondsMax - (major < 7 ? 1 : 0);
+  return Math.max(probe, run);
+}
+
+/**
  * The model input for a measured scenario: its redis.conf, the measured workload (BASE size and
  * AOF write rate, as `redis-lint calibrate` would read them) and the rewrite child's time measured
- * on this machine with no writes (forkChildThroughputBytesPerSec = BASE / probe child seconds).
+ * on this machine ({@link childSecondsFor}; forkChildThroughputBytesPerSec = BASE / child seconds).
  *
  * @param {import('./harness.mjs').Scenario} sc
  * @param {object} m measurements from runScenario
@@ -25,8 +40,8 @@ export function projectionInputFor(sc, m) {
     hasReplicas: false,
     replDisklessSync: true,
     workload: { datasetBytes: m.datasetBytes, rdbBytes: m.rdbBytes, writeRateBytesPerSec: m.rate.measured ?? m.rate.nominal },
-    // the child's own time from the quiet probes (the cron rounding is the model's job)
-    params: { forkChildThroughputBytesPerSec: m.rdbBytes / (m.probeChildSeconds ?? m.probeRewriteSeconds) },
+    // the child's own time (the cron rounding is the model's job)
+    params: { forkChildThroughputBytesPerSec: m.rdbBytes / childSecondsFor(m) },
     hz: 10,
   };
 }

@@ -5,9 +5,9 @@
 // (src/calibrate/live.ts), from the build: run `npm run build` first (npm test and
 // npm run calibrate do).
 import { randomBytes } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { infoSample, measureWriteRate, parseInfo } from '../../dist/calibrate/live.js';
 import { startRedisServer } from './redis-server.mjs';
@@ -158,6 +158,11 @@ function startWriter(client, { keys, values, opsPerSec, sequentialFirst = false 
   };
 }
 
+/** CONFIG SET one parameter at a time (Redis < 7 takes one pair per call). */
+async function configSet(client, params) {
+  for (const [name, value] of Object.entries(params)) await client.configSet(name, value);
+}
+
 /** INFO of one section as { field: number | string } (parseInfo of `redis-lint calibrate`). */
 async function info(client, section) {
   return parseInfo(await client.info(section)).fields;
@@ -171,7 +176,9 @@ async function timedRewrite(client) {
   for (;;) {
     await sleep(2);
     const p = await info(client, 'persistence');
-    if (!p.aof_rewrite_in_progress && !p.aof_rewrite_scheduled && p.aof_rewrites > before.aof_rewrites) {
+    // Redis < 7 has no aof_rewrites: BGREWRITEAOF forks at once (no other child here), so "not in progress" is "done"
+    const counted = before.aof_rewrites === undefined || p.aof_rewrites > before.aof_rewrites;
+    if (!p.aof_rewrite_in_progress && !p.aof_rewrite_scheduled && counted) {
       if (p.aof_last_bgrewrite_status !== 'ok') throw new Error(`BGREWRITEAOF failed (aof_last_bgrewrite_status:${p.aof_last_bgrewrite_status})`);
       return { seconds: (now() - t0) / 1000, persistence: p };
     }
@@ -207,9 +214,11 @@ export function rewritesFromSamples(samples) {
     const s = samples[i];
     if (s.tempAof > 0) {
       if (!cur) {
+        // 7.x: BASE + every INCR but the new one the rewrite opened; 6.x: the single appendonly.aof
         const newest = Math.max(...s.incr.map(([seq]) => seq));
         const oldIncr = s.incr.filter(([seq]) => seq !== newest).reduce((a, [, b]) => a + b, 0);
-        cur = { start: s.t, startAofBytes: s.base + oldIncr, peak: s.total, end: s.t, childSeconds: null };
+        const startAofBytes = s.incr.length || s.base ? s.base + oldIncr : s.single;
+        cur = { start: s.t, startAofBytes, peak: s.total, end: s.t, childSeconds: null };
       }
       // seen done at its first sample: the child took less than one sampling interval (~5 ms)
       if (s.childDone && cur.childSeconds === null) cur.childSeconds = Math.max((s.t - cur.start) / 1000, 0.005);
@@ -230,7 +239,10 @@ export function rewritesFromSamples(samples) {
  * Runs one scenario against a fresh redis-server and measures it.
  *
  * @param {Scenario} sc
- * @param {{ log?: (line: string) => void, redisConfig?: Record<string, string|number> }} [options]
+ * @param {{ log?: (line: string) => void, redisConfig?: Record<string, string|number>, server?: string,
+ *   cpuLoad?: number }} [options] `server`: the redis-server / valkey-server binary (default on PATH);
+ *   `cpuLoad`: that many busy-loop processes pinned with the server to CPU 0 while the writer runs
+ *   (each ends itself after the scenario's timeout), to see the model with a slow fork child
  * @returns {Promise<object>} `{ skipped }` with a reason, or the measurements:
  *   rdbBytes (BASE after the warm-up rewrite), datasetBytes (used_memory_dataset),
  *   rate.{nominal, measured} (AOF bytes/s), probeRewriteSeconds, rewrites[] (from the sampler),
@@ -255,17 +267,19 @@ export async function runScenario(sc, options = {}) {
     hz: 10,
     ...options.redisConfig,
   };
-  const server = await startRedisServer({ config, dir: volume?.dir });
+  const cpu0 = options.cpuLoad ? ['taskset', '-c', '0'] : undefined;
+  const server = await startRedisServer({ config, dir: volume?.dir, server: options.server, prefix: cpu0 });
   const client = createClient({ url: server.url, socket: { reconnectStrategy: false } });
   client.on('error', () => {});
   let cgroup = null;
   let sampler = null;
   let writer = null;
+  let hogs = [];
   try {
     await client.connect();
     const values = valuePool(sc.valueSize);
     // no automatic rewrite or BGSAVE while populating and probing: the probes time a quiet rewrite
-    await client.configSet({ 'auto-aof-rewrite-percentage': '0', save: '' });
+    await configSet(client, { 'auto-aof-rewrite-percentage': '0', save: '' });
     if (sc.populate !== false) await populate(client, sc.keys, values);
     // three rewrites with no writes: the BASE size, and how long a rewrite keeps its files on disk
     // (fork → temp BASE → rename by the parent), the window in which writes go to the new INCR
@@ -277,7 +291,7 @@ export async function runScenario(sc, options = {}) {
     const memory0 = await info(client, 'memory');
     if (sc.save) await client.bgSave();
     await bgsaveDone(client);
-    await client.configSet({ 'auto-aof-rewrite-percentage': String(sc.percentage), save: sc.save });
+    await configSet(client, { 'auto-aof-rewrite-percentage': String(sc.percentage), save: sc.save });
     if (sc.forkBlocked) {
       cgroup = pidsCgroup(server.pid);
       if ('skipped' in cgroup) return { id: sc.id, skipped: cgroup.skipped };
@@ -287,19 +301,32 @@ export async function runScenario(sc, options = {}) {
     const cmdBytes = setCommandBytes(keyOf(0).length, sc.valueSize);
     log(`${sc.id}: ${sc.keys} keys x ${sc.valueSize} B, BASE ${rdbBytes} B, ${sc.opsPerSec} ops/s = ${sc.opsPerSec * cmdBytes} B/s`);
 
+    // a bounded busy loop per hog, on the server's core: the fork child competes with it (and the parent)
+    const hogSeconds = sc.timeoutSec ?? 180;
+    hogs = Array.from({ length: options.cpuLoad ?? 0 }, () =>
+      spawn('taskset', ['-c', '0', process.execPath, '-e', `const end = Date.now() + ${hogSeconds * 1000}; while (Date.now() < end) {}`], { stdio: 'ignore' }),
+    );
+    const loadAtStart = loadavg()[0];
     sampler = startSampler({ dir: server.dir, statfs: Boolean(volume) });
     writer = startWriter(client, { keys: sc.keys, values, opsPerSec: sc.opsPerSec, sequentialFirst: sc.populate === false });
     const polls = [];
     const target = sc.rewrites ?? 4;
     const deadline = now() + (sc.timeoutSec ?? 180) * 1000;
     const startRewrites = persistence0.aof_rewrites;
+    // Redis < 7 has no aof_rewrites: count aof_rewrite_in_progress 1 -> 0 (a rewrite keeps it at 1
+    // for at least one cron period, 100 ms, and this polls every 50 ms)
+    let finished = 0;
+    let wasInProgress = 0;
+    const rewritesSince = (p) => (startRewrites === undefined ? finished : p.aof_rewrites - startRewrites);
     let fullAt = null;
     for (;;) {
       await sleep(sc.mode === 'fill' ? 10 : 50);
       const sample = infoSample(await client.info('persistence'), now());
       polls.push(sample);
       const p = sample.info.fields;
-      if (sc.mode === 'cycles' && p.aof_rewrites - startRewrites >= target && !p.aof_rewrite_in_progress) {
+      if (wasInProgress && !p.aof_rewrite_in_progress) finished++;
+      wasInProgress = p.aof_rewrite_in_progress;
+      if (sc.mode === 'cycles' && rewritesSince(p) >= target && !p.aof_rewrite_in_progress) {
         await sleep(150); // let the history files be unlinked and sampled
         break;
       }
@@ -310,7 +337,7 @@ export async function runScenario(sc, options = {}) {
           break;
         }
       }
-      if (now() > deadline) throw new Error(`${sc.id}: timed out after ${sc.timeoutSec ?? 180} s (${p.aof_rewrites - startRewrites} rewrites)`);
+      if (now() > deadline) throw new Error(`${sc.id}: timed out after ${sc.timeoutSec ?? 180} s (${rewritesSince(p)} rewrites)`);
     }
     const writerStarted = writer.started;
     const w = await writer.stop();
@@ -331,6 +358,10 @@ export async function runScenario(sc, options = {}) {
     const result = {
       id: sc.id,
       redisVersion: (await info(client, 'server')).redis_version,
+      serverVersion: (await info(client, 'server')).valkey_version ?? (await info(client, 'server')).redis_version,
+      // 1-minute load average (as `uptime` prints it) when the writer started and at the end
+      loadAverage: { start: loadAtStart, end: loadavg()[0] },
+      cpuLoad: options.cpuLoad ?? 0,
       // without populating, the BASE is empty: the dataset and dump.rdb are what the writer built
       rdbBytes: sc.populate === false ? Math.max(0, ...samples.map((s) => s.dump)) || memory1.used_memory_dataset : rdbBytes,
       datasetBytes: sc.populate === false ? memory1.used_memory_dataset : memory0.used_memory_dataset,
@@ -339,6 +370,8 @@ export async function runScenario(sc, options = {}) {
       probeRewriteSeconds: median(probeRewrites.map((r) => r.seconds)) ?? median(probes.map((p) => p.seconds)),
       probeChildSeconds: median(probeRewrites.map((r) => r.childSeconds).filter((x) => x !== null)),
       rewriteChildSecondsOnDisk: median(rewrites.map((r) => r.childSeconds).filter((x) => x !== null)),
+      // the slowest rewrite child of the run (fork until it renamed its output), e.g. under CPU load
+      rewriteChildSecondsMax: Math.max(0, ...rewrites.map((r) => r.childSeconds ?? 0)) || null,
       probeInfoSeconds: median(probes.map((p) => p.seconds)),
       rewrites,
       startAofBytes: median(steady.map((r) => r.startAofBytes)),
@@ -349,7 +382,7 @@ export async function runScenario(sc, options = {}) {
       rdbLastCowBytes: last?.rdb_last_cow_size ?? null,
       usedMemoryAfterBytes: memory1.used_memory,
       maxIncrFiles,
-      autoRewrites: (last?.aof_rewrites ?? startRewrites) - startRewrites,
+      autoRewrites: startRewrites === undefined ? finished : (last?.aof_rewrites ?? startRewrites) - startRewrites,
       maxDiskBytes: Math.max(...samples.map((s) => s.total)),
       maxFsUsedBytes: volume ? Math.max(...samples.map((s) => s.fsUsed ?? 0)) : null,
       samples: samples.length,
@@ -362,6 +395,7 @@ export async function runScenario(sc, options = {}) {
     };
     return result;
   } finally {
+    for (const h of hogs) h.kill('SIGKILL');
     if (writer) await writer.stop().catch(() => {});
     if (sampler) await sampler.stop().catch(() => {});
     if (cgroup && !('skipped' in cgroup)) cgroup.release();

@@ -7,14 +7,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * The redis-server binary on PATH and its version, or null when it is not installed.
- * @returns {{ path: string, version: string } | null}
+ * A redis-server (or valkey-server) binary and its version, or null when it cannot be run.
+ * `redis-server --version` prints `Redis server v=7.0.15 ...`; Valkey prints `Valkey server v=8.0.1 ...`
+ * (its INFO still says redis_version:7.2.4 for compatibility, and valkey_version:8.0.1).
+ * @param {string} [path] the binary; default `redis-server` on PATH
+ * @returns {{ path: string, version: string, product: 'redis' | 'valkey' } | null}
  */
-export function findRedisServer() {
-  const r = spawnSync('redis-server', ['--version'], { encoding: 'utf8' });
+export function findRedisServer(path = 'redis-server') {
+  const r = spawnSync(path, ['--version'], { encoding: 'utf8' });
   if (r.error || r.status !== 0) return null;
   const m = /v=(\d+\.\d+\.\d+)/.exec(r.stdout);
-  return { path: 'redis-server', version: m ? m[1] : 'unknown' };
+  return { path, version: m ? m[1] : 'unknown', product: /^valkey/i.test(r.stdout) ? 'valkey' : 'redis' };
 }
 
 /**
@@ -61,6 +64,8 @@ function waitForPort(port, child, timeoutMs) {
  *   `appendonly no`, logfile to stdout (collected in `log()`).
  * @param {string} [options.dir] data directory; a new temp directory when omitted (removed by stop())
  * @param {number} [options.startTimeoutMs] default 10000
+ * @param {string} [options.server] the server binary (default `redis-server` on PATH)
+ * @param {string[]} [options.prefix] a command to run it under, e.g. `['taskset', '-c', '0']`
  * @returns {Promise<{ port: number, dir: string, pid: number, url: string, log: () => string,
  *   stop: (signal?: NodeJS.Signals) => Promise<number | null> }>}
  *   `url` is `redis://127.0.0.1:<port>`; stop() sends SIGTERM (or the signal), SIGKILL after 5 s,
@@ -74,7 +79,8 @@ export async function startRedisServer(options = {}) {
   const config = { save: '', appendonly: 'no', ...options.config, port, bind: '127.0.0.1', dir, daemonize: 'no', logfile: '' };
   const args = [];
   for (const [name, value] of Object.entries(config)) args.push(`--${name}`, String(value));
-  const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, ...pre] = [...(options.prefix ?? []), options.server ?? 'redis-server'];
+  const child = spawn(cmd, [...pre, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout.on('data', (d) => (log = (log + d).slice(-200_000)));
   child.stderr.on('data', (d) => (log = (log + d).slice(-200_000)));

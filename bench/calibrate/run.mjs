@@ -1,6 +1,8 @@
 // `npm run calibrate`: run the calibration grid against a real redis-server and print
 // predicted vs measured per scenario. Options: --only id1,id2  --ci (the reduced CI set)
-// --json FILE (write every measurement). Exit 1 when a row misses the 10% goal, 2 on a crash.
+// --json FILE (write every measurement)  --server PATH (a redis-server / valkey-server binary, e.g.
+// one built by ../shared/redis-src/build.sh; default redis-server on PATH)  --cpu-load N (N bounded
+// busy loops pinned with the server to CPU 0 while writing: a slow fork child). Exit 1 when a row misses the 10% goal, 2 on a crash.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
@@ -11,10 +13,11 @@ import { findRedisServer } from './redis-server.mjs';
 import { CI_SET, GRID } from './scenarios.mjs';
 
 const GOAL = 0.1;
-const { values: opts } = parseArgs({ options: { only: { type: 'string' }, ci: { type: 'boolean' }, json: { type: 'string' } } });
-const redis = findRedisServer();
+const { values: opts } = parseArgs({ options: { only: { type: 'string' }, ci: { type: 'boolean' }, json: { type: 'string' }, server: { type: 'string' }, 'cpu-load': { type: 'string' } } });
+const redis = findRedisServer(opts.server);
+const cpuLoad = Number(opts['cpu-load'] ?? 0);
 if (!redis) {
-  console.error('redis-server is not installed (Debian: apt-get install redis-server); nothing to calibrate');
+  console.error(opts.server ? `${opts.server} cannot be run (--version failed)` : 'redis-server is not installed (Debian: apt-get install redis-server); nothing to calibrate');
   process.exit(2);
 }
 let scenarios = opts.ci ? CI_SET : GRID;
@@ -22,7 +25,7 @@ if (opts.only) {
   const ids = opts.only.split(',');
   scenarios = scenarios.filter((s) => ids.includes(s.id));
 }
-console.log(`redis-server ${redis.version}; node ${process.version}; ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}; ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
+console.log(`${redis.product}-server ${redis.version} (${redis.path})${cpuLoad ? `; ${cpuLoad} busy loop(s) on CPU 0 with the server` : ''}; node ${process.version}; ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}; ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
 
 const mib = (b) => (b === null || b === undefined ? '-' : (b / 2 ** 20).toFixed(2));
 const pct = (e) => (e === null ? '-' : `${e >= 0 ? '+' : ''}${(e * 100).toFixed(1)}%`);
@@ -32,7 +35,7 @@ const infoTable = [];
 let miss = 0;
 for (const sc of scenarios) {
   const t0 = Date.now();
-  const m = await runScenario(sc, { log: (l) => console.error(`  ${l}`) });
+  const m = await runScenario(sc, { log: (l) => console.error(`  ${l}`), server: redis.path, cpuLoad });
   if (m.skipped) {
     console.log(`${sc.id}: SKIPPED: ${m.skipped}`);
     table.push({ id: sc.id, quantity: 'skipped', projected: null, measured: null, error: null, note: m.skipped });
@@ -43,26 +46,27 @@ for (const sc of scenarios) {
   for (const r of c.rows) {
     const ok = r.error !== null && Math.abs(r.error) <= GOAL;
     if (!ok) miss++;
-    table.push({ id: sc.id, ...r, ok });
+    table.push({ id: sc.id, ...r, ok, load: m.loadAverage });
   }
   for (const r of c.info) infoTable.push({ id: sc.id, ...r });
   const cowRatio = m.aofLastCowBytes && m.rate.measured ? m.aofLastCowBytes / (m.rate.measured * m.rewriteSecondsOnDisk) : null;
   console.error(
     `  ${sc.id}: ${((Date.now() - t0) / 1000).toFixed(0)} s, ${m.autoRewrites} rewrites, rate ${(m.rate.measured / 2 ** 20).toFixed(2)} MiB/s, ` +
       `rewrite ${m.rewriteSecondsOnDisk?.toFixed(3)} s on disk (probe ${m.probeRewriteSeconds.toFixed(3)} s), aof_last_cow_size ${mib(m.aofLastCowBytes)} MiB` +
-      `${cowRatio ? ` (${cowRatio.toFixed(1)} x the bytes written meanwhile)` : ''}, max INCR files ${m.maxIncrFiles}, samples every ${m.sampleIntervalMs?.toFixed(1)} ms`,
+      `${cowRatio ? ` (${cowRatio.toFixed(1)} x the bytes written meanwhile)` : ''}, max INCR files ${m.maxIncrFiles}, samples every ${m.sampleIntervalMs?.toFixed(1)} ms, ` +
+      `load ${m.loadAverage.start.toFixed(2)} -> ${m.loadAverage.end.toFixed(2)}`,
   );
 }
 
-console.log('\n| scenario | quantity | projected | measured | error | within 10% |');
-console.log('| --- | --- | ---: | ---: | ---: | --- |');
+console.log('\n| scenario | quantity | projected | measured | error | within 10% | load (1 min) |');
+console.log('| --- | --- | ---: | ---: | ---: | --- | ---: |');
 for (const r of table) {
   if (r.quantity === 'skipped') {
-    console.log(`| ${r.id} | skipped: ${r.note} | | | | |`);
+    console.log(`| ${r.id} | skipped: ${r.note} | | | | | |`);
     continue;
   }
   const fmt = r.quantity.includes('(s)') ? (x) => (x === null || x === undefined ? '-' : x.toFixed(2)) : (x) => `${mib(x)} MiB`;
-  console.log(`| ${r.id} | ${r.quantity} | ${fmt(r.projected)} | ${fmt(r.measured)} | ${pct(r.error)} | ${r.ok ? 'yes' : '**no**'} |`);
+  console.log(`| ${r.id} | ${r.quantity} | ${fmt(r.projected)} | ${fmt(r.measured)} | ${pct(r.error)} | ${r.ok ? 'yes' : '**no**'} | ${r.load.start.toFixed(1)}–${r.load.end.toFixed(1)} |`);
 }
 console.log('\nModel assumptions, measured (not held to the goal; the model should be at or above):\n');
 console.log('| scenario | quantity | projected | measured | projected / measured |');

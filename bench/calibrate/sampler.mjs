@@ -18,12 +18,13 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
  * @property {number} tempAof  temp-rewriteaof-* files only (a rewrite child is writing or done)
  * @property {boolean} childDone a temp-rewriteaof-bg-* file exists: the child renamed its output
  *   (rewriteAppendOnlyFileBackground, aof.c) and exited; the parent has not picked it up yet
+ * @property {number} single   appendonly.aof in `dir` (the single-file AOF of Redis <= 6.2; 0 on 7.x)
  * @property {number} dump     dump.rdb
  * @property {number | null} fsUsed  bytes used on the filesystem (statfs), when `statfs` is set
  */
 
 function scan(dir, aofDirName, withStatfs) {
-  const s = { t: performance.timeOrigin + performance.now(), total: 0, aof: 0, incr: [], base: 0, temp: 0, tempAof: 0, childDone: false, dump: 0, fsUsed: null };
+  const s = { t: performance.timeOrigin + performance.now(), total: 0, aof: 0, incr: [], base: 0, temp: 0, tempAof: 0, childDone: false, single: 0, dump: 0, fsUsed: null };
   const add = (path) => {
     try {
       const st = statSync(path);
@@ -47,6 +48,7 @@ function scan(dir, aofDirName, withStatfs) {
       if (name.startsWith('temp-rewriteaof')) s.tempAof += size;
       if (name.startsWith('temp-rewriteaof-bg-')) s.childDone = true;
     } else if (name === 'dump.rdb') s.dump += size;
+    else if (name === 'appendonly.aof') s.single += size;
   }
   let aofNames = [];
   try {

@@ -18,6 +18,15 @@ export function aofLayoutFor(major: number): AofLayout {
 }
 
 /**
+ * Seconds a Redis <= 6.2 rewrite child keeps reading the parent's diffs after writing the new
+ * file's BASE: `while (mstime()-start < 1000 && nodata < 20)` in rewriteAppendOnlyFile (aof.c,
+ * 6.2.16 lines 1584-1601): it stops after 20 consecutive 1 ms waits without data or after 1 s, so
+ * a steady write stream (a write at least every 20 ms) keeps it the whole second. 7.0 removed the
+ * diff pipe with the multi-part AOF (writes go to the new INCR instead).
+ */
+export const SINGLE_FILE_DIFF_WAIT_SECONDS = 1;
+
+/**
  * Smallest AOF size at which serverCron starts an automatic rewrite, in bytes.
  *
  * Redis fact (serverCron, server.c, 6.x–8.x): with AOF on and no active child,

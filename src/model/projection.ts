@@ -1,4 +1,4 @@
-import { AUTO_REWRITE_DISABLED, aofCycle, aofLayoutFor, type AofCycle } from './aof.js';
+import { AUTO_REWRITE_DISABLED, SINGLE_FILE_DIFF_WAIT_SECONDS, aofCycle, aofLayoutFor, type AofCycle } from './aof.js';
 import { capacity, type Capacity } from './capacity.js';
 import { requireNonNegative } from './check.js';
 import { childLifetimeSeconds, forkHappens, forkMemory } from './fork-memory.js';
@@ -63,6 +63,8 @@ export interface DiskProjection {
   aofEnabled: boolean;
   /** AOF size that starts an automatic rewrite; null when AOF is off, auto-rewrite is disabled or the dataset is unknown. */
   rewriteTriggerBytes: number | null;
+  /** auto-aof-rewrite-min-size, bytes (the AOF must exceed it before any automatic rewrite); null when AOF is off. */
+  rewriteMinSizeBytes: number | null;
   /** aof_rewrite_base_size after a rewrite (new BASE + bytes written during it); null when AOF is off or unknown. */
   baseAfterRewriteBytes: number | null;
   /**
@@ -236,8 +238,13 @@ function projectCore(input: ProjectionInput, params: ModelParams): Projection {
   const baseBytes =
     rdb.bytes === null ? null : aof.useRdbPreamble ? rdb.bytes : Math.max(rdb.bytes, dataset.bytes ?? 0);
   const childWriteBytes = aof.enabled ? baseBytes : rdb.bytes;
-  const childSeconds =
+  const writeChildSeconds =
     childWriteBytes === null ? null : childLifetimeSeconds(childWriteBytes, params.forkChildThroughputBytesPerSec);
+  // Redis <= 6.2: after writing the BASE the rewrite child keeps reading the parent's diffs until
+  // 20 ms pass without one or 1 s is over (rewriteAppendOnlyFile, aof.c 6.2.16 lines 1584-1601), so
+  // under any steady write stream it lives a further second (measured: 1.1 s on disk at hz 10).
+  const diffWait = aof.enabled && layout === 'single-file' && rate !== null && rate > 0 ? SINGLE_FILE_DIFF_WAIT_SECONDS : 0;
+  const childSeconds = writeChildSeconds === null ? null : writeChildSeconds + diffWait;
   // Writes land in the new INCR (7.x) / rewrite buffer (6.x) from the fork until the parent
   // notices the child's exit: the rewrite starts in serverCron and checkChildrenDone runs in
   // serverCron (server.c), every 1000/hz ms, so the window is the child's lifetime rounded up to
@@ -254,11 +261,16 @@ function projectCore(input: ProjectionInput, params: ModelParams): Projection {
     }
     if (baseBytes !== null && w !== null) {
       const otherForks = savePointCount > 0 || input.hasReplicas;
+      // The rewrite waits for a BGSAVE / full-sync child (hasActiveChildProcess() in serverCron,
+      // 6.x-8.x): as long as that child lives, the RDB written at the child throughput and rounded
+      // to cron periods, without the 6.x diff wait, which only a rewrite child does.
+      const rdbChild = rdb.bytes === null ? 0 : childLifetimeSeconds(rdb.bytes, params.forkChildThroughputBytesPerSec);
+      const delay = rate === null ? 0 : Math.ceil((rate * Math.max(1, Math.ceil(rdbChild * hz - 1e-9))) / hz);
       cycle = aofCycle({
         layout,
         baseBytes,
         rewriteWriteBytes: w,
-        delayedStartBytes: otherForks ? w : 0,
+        delayedStartBytes: otherForks ? delay : 0,
         cronOvershootBytes: rate === null ? 0 : Math.ceil(rate / hz),
         percentage: aof.rewritePercentage,
         minSizeBytes: aof.rewriteMinSizeBytes,
@@ -341,6 +353,7 @@ function projectCore(input: ProjectionInput, params: ModelParams): Projection {
       volumeBytes: input.volumeBytes,
       aofEnabled: aof.enabled,
       rewriteTriggerBytes: cycle?.rewriteTriggerBytes ?? null,
+      rewriteMinSizeBytes: aof.enabled ? aof.rewriteMinSizeBytes : null,
       baseAfterRewriteBytes: cycle?.baseAfterRewriteBytes ?? null,
       rewriteSeconds: aof.enabled ? rewriteSeconds : null,
       rewriteWriteBytes: aof.enabled ? w : null,

@@ -13,6 +13,15 @@ export interface TimelinePoint {
   phase: 'grow' | 'rewrite' | 'full';
 }
 
+/** A horizontal line of the disk chart: a size the AOF must reach for something to happen. */
+export interface TimelineThreshold {
+  kind: 'rewrite-trigger' | 'min-size';
+  /** Disk bytes of the line: the AOF size plus dump.rdb beside it (the curve counts both). */
+  bytes: number;
+  /** The AOF size itself, bytes. */
+  aofBytes: number;
+}
+
 /** The projected disk curve of {@link diskTimeline}. */
 export interface DiskTimeline {
   unit: 'seconds' | 'bytes-appended';
@@ -21,6 +30,25 @@ export interface DiskTimeline {
   volumeBytes: number | null;
   /** A rewrite never succeeds (auto-rewrite disabled or unreachable): the curve ends at the full volume. */
   unbounded: boolean;
+  /**
+   * The rewrite trigger and auto-aof-rewrite-min-size as lines (AOF on only; the trigger only when it
+   * is above the min-size + 1 it starts from, so one line per size). Empty with AOF off.
+   */
+  thresholds: TimelineThreshold[];
+}
+
+/**
+ * The rewrite trigger and min-size lines of a projection (see {@link DiskTimeline.thresholds}).
+ * @throws never
+ */
+export function timelineThresholds(projection: Projection): TimelineThreshold[] {
+  const d = projection.disk;
+  if (!d.aofEnabled || d.rewriteMinSizeBytes === null) return [];
+  const dump = d.dumpBytes ?? 0;
+  const out: TimelineThreshold[] = [{ kind: 'min-size', bytes: dump + d.rewriteMinSizeBytes, aofBytes: d.rewriteMinSizeBytes }];
+  const t = d.rewriteTriggerBytes;
+  if (t !== null && t > d.rewriteMinSizeBytes + 1) out.push({ kind: 'rewrite-trigger', bytes: dump + t, aofBytes: t });
+  return out;
 }
 
 /**
@@ -58,6 +86,7 @@ export function diskTimeline(projection: Projection, cycles = 3): DiskTimeline |
       unit,
       volumeBytes: volume,
       unbounded: false,
+      thresholds: [],
       points: [
         { x: 0, bytes: dump, phase: 'grow' },
         { x: span, bytes: dump, phase: 'rewrite' },
@@ -79,6 +108,7 @@ export function diskTimeline(projection: Projection, cycles = 3): DiskTimeline |
       unit,
       volumeBytes: volume,
       unbounded: true,
+      thresholds: timelineThresholds(projection),
       points: [
         { x: 0, bytes: dump + start, phase: 'grow' },
         { x: at(free), bytes: dump + d.aofBytesAtFull, phase: 'full' },
@@ -101,5 +131,5 @@ export function diskTimeline(projection: Projection, cycles = 3): DiskTimeline |
     points.push({ x, bytes: dump + start + extra, phase: 'grow' });
   }
   points.push({ x, bytes: dump + b, phase: 'grow' });
-  return { unit, volumeBytes: volume, unbounded: false, points };
+  return { unit, volumeBytes: volume, unbounded: false, points, thresholds: timelineThresholds(projection) };
 }

@@ -1,5 +1,5 @@
 import asciichart from 'asciichart';
-import type { DiskTimeline, TimelinePoint } from '../model/timeline.js';
+import type { DiskTimeline, TimelinePoint, TimelineThreshold } from '../model/timeline.js';
 import { formatBytes, formatSeconds } from '../model/units.js';
 import { VOLUME_OFF_SCALE } from './project-common.js';
 
@@ -17,7 +17,7 @@ export interface DiskChartOptions {
   aofEnabled?: boolean;
 }
 
-const ANSI = { disk: '\x1b[36m', volume: '\x1b[31m', dim: '\x1b[2m', reset: '\x1b[0m' };
+const ANSI = { disk: '\x1b[36m', volume: '\x1b[31m', threshold: '\x1b[33m', dim: '\x1b[2m', reset: '\x1b[0m' };
 const UNITS: Array<[string, number]> = [
   ['Ti', 2 ** 40],
   ['Gi', 2 ** 30],
@@ -91,6 +91,14 @@ function axisLabel(bytes: number, unit: [string, number]): string {
   return `${v}${unit[0]}`;
 }
 
+/**
+ * A threshold line's words: the AOF size it stands for (dump.rdb, when on the volume, lifts the
+ * line by its size, since the curve counts every file).
+ */
+export function thresholdLabel(h: TimelineThreshold): string {
+  return h.kind === 'min-size' ? `auto-aof-rewrite-min-size ${formatBytes(h.aofBytes)}` : `rewrite trigger: AOF at ${formatBytes(h.aofBytes)}`;
+}
+
 /** What the x axis counts, in words, for the line under the chart. */
 function xAxisWords(t: DiskTimeline, rateWords?: string, aofEnabled = true): string {
   if (!aofEnabled) return `x: ${t.unit === 'seconds' ? 'seconds' : 'bytes'}; dump.rdb, and the temp file a BGSAVE writes next to it`;
@@ -111,7 +119,9 @@ function cycles(t: DiskTimeline): number {
 /**
  * The projected disk curve of one deployment role as a terminal chart (asciichart): disk bytes
  * (all Redis files on the volume) over time or bytes appended, the volume size as a dashed
- * horizontal line (named at the top instead when it is more than 2.5x the curve's peak), y labels in Ki/Mi/Gi, tick labels under the x axis and a line of words saying
+ * horizontal line (named at the top instead when it is more than 2.5x the curve's peak), the
+ * rewrite trigger and auto-aof-rewrite-min-size as dotted lines (named under the chart when more
+ * than 2.5x the peak), y labels in Ki/Mi/Gi, tick labels under the x axis and a line of words saying
  * what x counts. Without `color` the text has no ANSI escapes.
  * @param t diskTimeline() of the projection
  * @returns the chart lines (no trailing newline), or null when the curve has zero width (nothing to draw)
@@ -126,7 +136,11 @@ export function diskChart(t: DiskTimeline, opts: DiskChartOptions): string | nul
   const volume = t.volumeBytes;
   // a volume far above the curve would flatten it against the x axis: scale to the curve and name the volume instead
   const offScale = volume !== null && volume > VOLUME_OFF_SCALE * peak;
-  const scale = yScale(offScale ? peak : Math.max(peak, volume ?? 0), opts.rows ?? 12, offScale ? null : volume);
+  // the rewrite trigger and min-size lines, drawn when near the curve (the Klamm case: min-size above the volume)
+  const thresholds = t.thresholds.map((h) => ({ ...h, label: thresholdLabel(h) }));
+  const drawn = thresholds.filter((h) => h.bytes <= VOLUME_OFF_SCALE * peak);
+  const above = thresholds.filter((h) => h.bytes > VOLUME_OFF_SCALE * peak);
+  const scale = yScale(Math.max(offScale ? peak : Math.max(peak, volume ?? 0), ...drawn.map((h) => h.bytes)), opts.rows ?? 12, offScale ? null : volume);
   const top = scale.rows * scale.step;
   const labels: string[] = [];
   for (let r = 0; r <= scale.rows; r++) labels.push(axisLabel(top - r * scale.step, scale.unit));
@@ -141,6 +155,7 @@ export function diskChart(t: DiskTimeline, opts: DiskChartOptions): string | nul
   const grid = (text: string) => text.split('\n').map((l) => Array.from(l));
   const diskGrid = grid(asciichart.plot(disk, cfg));
   const volumeGrid = volume === null || offScale ? null : grid(asciichart.plot(new Array<number>(columns).fill(volume), { ...cfg, symbols: ['┼', '┤', '╶', '╴', '╌', '╰', '╭', '╮', '╯', '│'] }));
+  const thresholdGrids = drawn.map((h) => grid(asciichart.plot(new Array<number>(columns).fill(h.bytes), { ...cfg, symbols: ['┼', '┤', '╶', '╴', '┈', '╰', '╭', '╮', '╯', '│'] })));
   const axisCol = width + 1;
   // row of a value, as asciichart rounds it
   const rowOf = (v: number) => scale.rows - Math.round((v * scale.rows) / top);
@@ -153,8 +168,9 @@ export function diskChart(t: DiskTimeline, opts: DiskChartOptions): string | nul
     for (let i = 0; i < cells.length; i++) {
       const d = cells[i];
       const v = volumeGrid?.[r]?.[i] ?? ' ';
+      const h = thresholdGrids.map((g) => g[r]?.[i] ?? ' ').find((x) => x !== ' ') ?? ' ';
       const [kind, ch]: [keyof typeof ANSI | 'plain', string] =
-        i < axisCol ? ['dim', d] : i === axisCol ? ['plain', d] : d !== ' ' ? ['disk', d] : v !== ' ' ? ['volume', v] : ['plain', ' '];
+        i < axisCol ? ['dim', d] : i === axisCol ? ['plain', d] : d !== ' ' ? ['disk', d] : v !== ' ' ? ['volume', v] : h !== ' ' ? ['threshold', h] : ['plain', ' '];
       const last = runs[runs.length - 1];
       if (last && last.kind === kind) last.text += ch;
       else runs.push({ kind, text: ch });
@@ -163,6 +179,7 @@ export function diskChart(t: DiskTimeline, opts: DiskChartOptions): string | nul
     const notes: string[] = [];
     if (volume !== null && !offScale && r === rowOf(volume)) notes.push(c('volume', `volume ${formatBytes(volume)}`));
     if (r === rowOf(peak)) notes.push(c('disk', `peak ${formatBytes(peak)}`));
+    for (const h of drawn) if (r === rowOf(h.bytes)) notes.push(c('threshold', h.label));
     return notes.length ? `${line} ${notes.join(', ')}` : line.trimEnd();
   });
 
@@ -184,5 +201,9 @@ export function diskChart(t: DiskTimeline, opts: DiskChartOptions): string | nul
     `${c('disk', '──')} disk: all Redis files on the volume` +
     (volume === null ? '   (volume size unknown)' : offScale ? `   volume ${formatBytes(volume)}: above the chart` : `   ${c('volume', '╌╌')} volume ${formatBytes(volume)}`);
   lines.push(' '.repeat(axisCol + 1) + legend);
+  if (thresholds.length) {
+    const parts = [...drawn.map((h) => h.label), ...above.map((h) => `${h.label} (above the chart)`)];
+    lines.push(' '.repeat(axisCol + 1) + `${c('threshold', '┈┈')} ${parts.join(', ')}`);
+  }
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DiskTimeline } from '../model/timeline.js';
 import { formatBytes } from '../model/units.js';
+import { thresholdLabel } from './project-chart.js';
 import { VOLUME_OFF_SCALE } from './project-common.js';
 
 /** One chart of the SVG: a deployment role's disk curve. */
@@ -30,7 +31,8 @@ const unitFor = (bytes: number): [string, number] => UNITS.find(([, s]) => bytes
  * The vega-lite spec of the charts: one layered chart per deployment role, stacked vertically,
  * each with the disk curve (bytes of all Redis files, in Mi or Gi) over seconds or bytes appended
  * and the volume size as a dashed red rule with its label (named in the subtitle instead when it
- * is more than {@link VOLUME_OFF_SCALE} times the curve's peak).
+ * is more than {@link VOLUME_OFF_SCALE} times the curve's peak), and the rewrite trigger and
+ * auto-aof-rewrite-min-size as dotted orange rules (likewise named in the subtitle when far above).
  * @param charts at least one chart
  * @returns a vega-lite TopLevelSpec (plain JSON)
  */
@@ -40,7 +42,10 @@ export function diskChartsSpec(charts: readonly SvgChart[]): Record<string, unkn
     const peak = Math.max(...t.points.map((p) => p.bytes));
     // as in the terminal chart: a volume far above the curve is named in the subtitle, not drawn
     const offScale = t.volumeBytes !== null && t.volumeBytes > VOLUME_OFF_SCALE * peak;
-    const maxY = Math.max(peak, offScale ? 0 : (t.volumeBytes ?? 0));
+    // the rewrite trigger and min-size lines, as in the terminal chart: drawn when near the curve
+    const drawn = t.thresholds.filter((h) => h.bytes <= VOLUME_OFF_SCALE * peak);
+    const above = t.thresholds.filter((h) => h.bytes > VOLUME_OFF_SCALE * peak);
+    const maxY = Math.max(peak, offScale ? 0 : (t.volumeBytes ?? 0), ...drawn.map((h) => h.bytes));
     const [yName, yUnit] = unitFor(maxY);
     const span = t.points[t.points.length - 1].x;
     const [xName, xUnit] = t.unit === 'seconds' ? ['s', 1] : unitFor(span);
@@ -76,9 +81,21 @@ export function diskChartsSpec(charts: readonly SvgChart[]): Record<string, unkn
         },
       );
     }
+    for (const h of drawn) {
+      const v = h.bytes / yUnit;
+      layer.push(
+        { data: { values: [{ v }] }, mark: { type: 'rule', color: '#ff7f0e', strokeDash: [2, 3], strokeWidth: 2 }, encoding: { y: { field: 'v', type: 'quantitative' } } },
+        {
+          data: { values: [{ v, label: thresholdLabel(h) }] },
+          // at the right end, so it does not sit on the volume label
+          mark: { type: 'text', align: 'right', baseline: 'bottom', dx: -4, dy: -4, color: '#ff7f0e' },
+          encoding: { y: { field: 'v', type: 'quantitative' }, x: { value: 560 }, text: { field: 'label' } },
+        },
+      );
+    }
     const volume = t.volumeBytes === null ? 'volume unknown' : `volume ${formatBytes(t.volumeBytes)}${offScale ? ' (above the chart)' : ''}`;
     const rate = c.writeRateBytesPerSec === null ? 'no write rate' : `write rate ${formatBytes(c.writeRateBytesPerSec)}/s`;
-    const subtitle = `${c.where} · ${volume} · ${rate}`;
+    const subtitle = [`${c.where} · ${volume} · ${rate}`, ...above.map((h) => `${thresholdLabel(h)} (above the chart)`)].join(' · ');
     return { title: { text: c.title, subtitle, anchor: 'start' }, width: 560, height: 200, layer };
   });
   return {

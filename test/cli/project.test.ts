@@ -131,9 +131,14 @@ describe('redis-lint project: text', () => {
     expect(r.stdout).toMatch(/time to full +50s +✖ at 1Mi\/s: no rewrite can run/);
     const chart = r.stdout.split('\n').filter((l) => /[┤┼]/.test(l));
     expect(chart.length).toBeGreaterThanOrEqual(8);
-    // the y axis in Mi, the volume line labelled at 50Mi, the curve reaching it
-    expect(chart[0]).toMatch(/^\s+50Mi ┼.*volume 50Mi/);
-    expect(chart[0]).toContain('╌');
+    // the y axis in Mi; above the volume, the auto-aof-rewrite-min-size line the AOF never reaches
+    // (the Klamm incident in one picture); the volume line labelled at 50Mi, the curve reaching it
+    const minSizeRow = chart.findIndex((l) => /^\s+60Mi ┤┈+ +auto-aof-rewrite-min-size 64Mi$/.test(l));
+    const volumeRow = chart.findIndex((l) => /^\s+50Mi [┤┼]╌.*volume 50Mi/.test(l));
+    expect(minSizeRow).toBeGreaterThanOrEqual(0);
+    expect(volumeRow).toBe(minSizeRow + 1);
+    // the trigger of a 10Mi dataset, 2 × 10Mi, sits below min-size: one line; the legend names it
+    expect(r.stdout).toMatch(/┈┈ auto-aof-rewrite-min-size 64Mi\n/);
     expect(chart.at(-1)).toMatch(/^\s+0 [┤┼]/); // from an empty AOF the curve starts at 0
     expect(r.stdout).toContain('x: seconds at 1Mi/s from --write-rate until the volume is full (no rewrite can run)');
     expect(r.stdout).toMatch(/└┬─+┬/);
@@ -328,6 +333,8 @@ describe('redis-lint project --plot', () => {
     expect(xml.root).toBe('svg');
     expect(xml.tags.some((t) => t.name === 'path' && /\sd="M[^"]+"/.test(t.attrs))).toBe(true);
     expect(svg).toContain('volume 50Mi');
+    // the min-size line is drawn above the volume line
+    expect(svg).toContain('auto-aof-rewrite-min-size 64Mi');
     expect(svg).toContain('HelmRelease/klamm-prod/redis (standalone)');
     // only the SVG is left in the directory: the temp file was renamed
     expect(readdirSync(dir)).toEqual(['disk.svg']);

@@ -217,19 +217,34 @@ describe('project: (6) Redis 6.x single-file AOF vs 7.x multi-part', () => {
     params: { forkChildThroughputBytesPerSec: 64 * Mi },
   };
 
-  it('counts the writes during a rewrite twice on disk and once in memory', () => {
+  it('counts the writes during a rewrite twice on disk and once in memory, over a child that lives 1 s longer', () => {
     const p6 = project(input);
     const p7 = project({ ...input, redisVersion: { major: 7, minor: 0 } });
-    // same trigger: 2 * (512Mi + 8Mi) = 1040Mi
-    expect(p6.disk.rewriteTriggerBytes).toBe(p7.disk.rewriteTriggerBytes);
-    // 6.x peak = 1040Mi + 104858 (cron overshoot) + 512Mi + 2 * 8Mi = 1568Mi + 104858 = 1644272026 (7.x: 1560Mi + 104858)
-    expect(p6.disk.peakBytes).toBe(1644272026);
+    // the 6.x child reads the parent's diffs for 1 s after its 8 s BASE (aof.c 6.2.16 rewriteAppendOnlyFile):
+    // window 9 s, w = 9Mi (7.x: 8 s, 8Mi)
+    expect(p6.disk.rewriteSeconds).toBe(9);
+    expect(p7.disk.rewriteSeconds).toBe(8);
+    // trigger 2 * (512Mi + 9Mi) = 1042Mi (7.x: 2 * (512Mi + 8Mi) = 1040Mi)
+    expect(p6.disk.rewriteTriggerBytes).toBe(1042 * Mi);
+    expect(p7.disk.rewriteTriggerBytes).toBe(1040 * Mi);
+    // 6.x peak = 1042Mi + 104858 (cron overshoot) + 512Mi + 2 * 9Mi = 1572Mi + 104858 (7.x: 1560Mi + 104858)
+    expect(p6.disk.peakBytes).toBe(1572 * Mi + 104858);
     expect(p7.disk.peakBytes).toBe(1635883418);
-    // (1568Mi + 104858) / 0.8 = 1960.13Mi → 1961Mi
-    expect(p6.disk.recommendedVolume).toBe('1961Mi');
-    // rewrite buffer: 1994Mi + 8Mi = 2002Mi = 2099249152 (7.x: 1994Mi)
-    expect(p6.memory.forkPeakBytes).toBe(2099249152);
+    // (1572Mi + 104858) / 0.8 = 1965.1Mi → 1966Mi
+    expect(p6.disk.recommendedVolume).toBe('1966Mi');
+    // 6.x: 1033Mi in use + copy-on-write capped at the 1Gi dataset (9 s × 1Mi/s × 120 > 1Gi) + 9Mi rewrite buffer = 2066Mi
+    // (7.x: 1033Mi + 1Mi + 8 s × 1Mi/s × 120 = 1994Mi)
+    expect(p6.memory.forkPeakBytes).toBe(2066 * Mi);
     expect(p7.memory.forkPeakBytes).toBe(2090860544);
+  });
+
+  it('waits for a BGSAVE child as long as the RDB takes, without the rewrite child\'s diff second', () => {
+    const save = { ...input, rdb: { savePoints: [{ seconds: 60, changes: 1 }] } };
+    const p6 = project(save);
+    const p7 = project({ ...save, redisVersion: { major: 7, minor: 0 } });
+    // the BGSAVE child writes 512Mi at 64Mi/s: 8 s, 8Mi of writes in both versions
+    expect((p6.disk.rewriteStartBytes as number) - (p6.disk.rewriteTriggerBytes as number)).toBe(104858 + 8 * Mi);
+    expect((p7.disk.rewriteStartBytes as number) - (p7.disk.rewriteTriggerBytes as number)).toBe(104858 + 8 * Mi);
   });
 
   it('is identical to 7.x without a write rate', () => {
