@@ -35,7 +35,14 @@ const infoTable = [];
 let miss = 0;
 for (const sc of scenarios) {
   const t0 = Date.now();
-  const m = await runScenario(sc, { log: (l) => console.error(`  ${l}`), server: redis.path, cpuLoad });
+  let m;
+  try {
+    m = await runScenario(sc, { log: (l) => console.error(`  ${l}`), server: redis.path, cpuLoad });
+  } catch (e) {
+    // one scenario failing (a client timeout on an overloaded machine) does not lose the others
+    m = { skipped: `failed: ${String(e?.message ?? e).split('\n')[0] || e?.name}` };
+    miss++;
+  }
   if (m.skipped) {
     console.log(`${sc.id}: SKIPPED: ${m.skipped}`);
     table.push({ id: sc.id, quantity: 'skipped', projected: null, measured: null, error: null, note: m.skipped });

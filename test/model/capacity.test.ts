@@ -110,3 +110,37 @@ describe('capacity: the largest dataset a volume and a memory limit carry', () =
     );
   });
 });
+
+describe('a slow rewrite child never lowers the projection', () => {
+  // the Valkey p50 outlier (issue 16): under CPU load the child took longer than the model was told;
+  // every disk and memory number must grow (or stay) as the child slows down, so a model given the
+  // child's real speed cannot fall below what a slower child makes Redis do
+  it('peak, rewrite start and fork peak are non-increasing in forkChildThroughputBytesPerSec', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(6, 7, 8),
+        fc.integer({ min: 1, max: 300 }),
+        fc.integer({ min: 0, max: 2 }),
+        fc.integer({ min: 1, max: 64 * Mi }),
+        fc.integer({ min: 1, max: 1000 * Mi }),
+        fc.double({ min: 1.01, max: 20, noNaN: true }),
+        (major, percentage, savePoints, rate, throughput, slower) => {
+          const input: ProjectionInput = {
+            ...base,
+            redisVersion: { major, minor: 0 },
+            volumeBytes: 100 * 1024 * Mi,
+            aof: { ...base.aof, rewritePercentage: percentage, rewriteMinSizeBytes: Mi },
+            rdb: { savePoints: Array.from({ length: savePoints }, () => ({ seconds: 60, changes: 1 })) },
+            workload: { datasetBytes: 512 * Mi, writeRateBytesPerSec: rate },
+          };
+          const fast = project({ ...input, params: { forkChildThroughputBytesPerSec: throughput } });
+          const slow = project({ ...input, params: { forkChildThroughputBytesPerSec: throughput / slower } });
+          expect(slow.disk.peakBytes as number).toBeGreaterThanOrEqual(fast.disk.peakBytes as number);
+          expect(slow.disk.rewriteStartBytes as number).toBeGreaterThanOrEqual(fast.disk.rewriteStartBytes as number);
+          expect(slow.memory.forkPeakBytes as number).toBeGreaterThanOrEqual(fast.memory.forkPeakBytes as number);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
