@@ -1,6 +1,8 @@
 import type { LoadedDocument } from '../load/documents.js';
 import { asString, type YamlVNode } from '../load/vnode.js';
+import { findBitnamiRedisValues } from './bitnami-chart.js';
 import { bitnamiDeployments } from './bitnami.js';
+import { describeOtherRedisValues, otherValuesMessage } from './not-evaluated.js';
 import { identifyChart, type BitnamiRedisVerdict } from './chart-identity.js';
 import { findRepository, findingObject, objectRefOf, rootOf, workloadFromAnnotations, type RunContext, type SourceFinding, type SourceResult } from './common.js';
 
@@ -66,8 +68,20 @@ export function helmReleaseDeployments(d: LoadedDocument, run: RunContext): Sour
   }
   const verdict = identifyChart(chart, url, values.value(), url ? undefined : repoName);
   const id: ChartIdentity = { chart, version: asString(versionNode.value()), repo: url ?? repoName, bitnamiRedis: verdict.verdict, reason: verdict.reason };
+  // an umbrella chart (authentik, mastodon, …) that bundles the Bitnami redis chart under `redis:`:
+  // those values are evaluated; the umbrella's version says nothing of the redis sub-chart's
+  let umbrella = false;
+  if (id.bitnamiRedis === 'no' && !/redis|valkey/.test(id.chart ?? '') && findBitnamiRedisValues(values.value())?.path[0] === 'redis') {
+    umbrella = true;
+    id.bitnamiRedis = 'yes';
+  }
   if (id.bitnamiRedis !== 'yes') {
-    if (/redis|valkey|keydb/i.test(`${id.chart ?? ''} ${id.repo ?? ''}`)) {
+    const inner = id.bitnamiRedis === 'no' ? describeOtherRedisValues(values.value(), `${id.chart ?? ''} ${id.repo ?? ''}`) : undefined;
+    if (inner && !/^(redis|valkey|redis-cluster|valkey-cluster|redis-ha)$/.test(id.chart ?? '')) {
+      // app-template running redis-server/valkey-server, an umbrella chart with a Redis-family sub-chart
+      const at = inner.path.reduce((n, k) => n.child(k), values);
+      findings.push({ ruleId: 'unresolved-values', message: `chart "${id.chart ?? '?'}": ${otherValuesMessage(inner)}`, pos: (at.exists ? at : values).pos(), object: obj });
+    } else if (/redis|valkey|keydb/i.test(`${id.chart ?? ''} ${id.repo ?? ''}`)) {
       const what = `chart "${id.chart ?? '?'}"${id.repo ? ` from ${id.repo}` : ''}`;
       findings.push({
         ruleId: 'unresolved-values',
@@ -96,9 +110,9 @@ export function helmReleaseDeployments(d: LoadedDocument, run: RunContext): Sour
     findings.push({ ruleId: 'values-key-ignored', message: '"values" is outside spec: Flux ignores it (move it to spec.values)', pos: strayValues.pos(), object: obj });
   }
   const result = bitnamiDeployments({
-    layers: values.exists ? [values] : [],
+    layers: umbrella ? [values.child('redis')] : values.exists ? [values] : [],
     object: ref,
-    chartVersion: id.version,
+    chartVersion: umbrella ? undefined : id.version,
     chartVersionPos: versionNode.exists ? versionNode.pos() : (chartSpec.exists ? chartSpec : spec).pos(),
     source: 'helmrelease',
     anchor: values.exists ? values.pos() : spec.exists ? spec.pos() : ref.pos,

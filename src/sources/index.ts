@@ -2,11 +2,12 @@ import type { LoadedDocument } from '../load/documents.js';
 import { asString } from '../load/vnode.js';
 import type { RedisDeployment, SourcePosition } from '../types.js';
 import { argoApplicationDeployments, isArgoApplication } from './argocd-application.js';
-import { rootOf, type RunContext, type SourceFinding, type SourceResult } from './common.js';
+import { findingObject, objectRefOf, rootOf, type RunContext, type SourceFinding, type SourceResult } from './common.js';
 import { configMapEntry, configMapDeployments } from './configmap.js';
+import { REFERENCED_KINDS } from './prefilter.js';
 import { helmReleaseDeployments, isHelmRelease } from './helm-release.js';
 import { bitnamiValuesRoot, valuesDeployments } from './values-file.js';
-import { describeOtherRedisValues, otherValuesMessage } from './not-evaluated.js';
+import { describeOtherRedisObject, describeOtherRedisValues, otherValuesMessage } from './not-evaluated.js';
 import { configMapsReferencedBy, isRedisWorkload, persistentVolumeClaimEntry, workloadDeployments, type PvcEntry } from './workload.js';
 
 /** Everything the sources made of a run's documents. */
@@ -85,6 +86,7 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
     // a Chart.yaml beside it says which chart the values are for, whatever their shape
     if (isPlainValues(root) && /redis|valkey|keydb/i.test(opts.chartOf?.(d.file)?.name ?? '')) return 'values';
     if (isPlainValues(root) && describeOtherRedisValues(root.value(), `${d.file}\n${d.ctx.text.slice(0, 4096)}`)) return 'othervalues';
+    if (kind !== undefined && !REFERENCED_KINDS.has(kind) && describeOtherRedisObject(root)) return 'otherobject';
     return 'other';
   });
   const out: CollectResult = { deployments: [], findings: [] };
@@ -100,6 +102,7 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
     else if (kinds[i] === 'workload') add(workloadDeployments(d, run, pvcs));
     else if (kinds[i] === 'values') add(valuesOfChart(d, opts.chartOf?.(d.file)));
     else if (kinds[i] === 'othervalues') add(otherValues(d));
+    else if (kinds[i] === 'otherobject') add(otherObject(d));
   });
   const referenced = configMapsReferencedBy(workloads, run);
   for (const e of run.configMaps) add(configMapDeployments(e.doc, run, referenced));
@@ -121,6 +124,18 @@ function otherValues(d: LoadedDocument): SourceResult {
   return {
     deployments: [],
     findings: [{ ruleId: 'unresolved-values', message: otherValuesMessage(o), pos: (at.exists ? at : root).pos(), object: { kind: 'Values', name: d.file.split(/[\\/]/).slice(-2).join('/') } }],
+  };
+}
+
+/** One `unresolved-values` notice for an object that runs Redis, Valkey or KeyDB in a way no adapter evaluates (operator CRs, ApplicationSets, kustomize helmCharts, KeyDB). */
+function otherObject(d: LoadedDocument): SourceResult {
+  const root = rootOf(d);
+  const what = describeOtherRedisObject(root);
+  if (!what) return { deployments: [], findings: [] };
+  const ref = objectRefOf(root, asString(root.get('kind').value()) ?? 'Object');
+  return {
+    deployments: [],
+    findings: [{ ruleId: 'unresolved-values', message: `${what}: not evaluated yet (redis-lint evaluates the Bitnami redis chart, StatefulSets/Deployments/Pods and redis.conf)`, pos: root.pos(), object: findingObject(ref) }],
   };
 }
 
