@@ -1,0 +1,113 @@
+#!/usr/bin/env node
+// Benchmark (issue 13): hostile sizes are linear, next to the bare parse floor.
+//
+//   npm run bench            (builds, then runs this file after the others)
+//   node bench/hostile.mjs
+//
+// 1. lint of files of keys: 1 MB and 5 MB of `keyN: vN` lines under one key of a Bitnami values
+//    file (56k / 270k keys). (a) the floor: `yaml` alone, YAML.parseAllDocuments with the loader's
+//    options (PARSE_OPTIONS) and a LineCounter; (b) the whole lint in process: parseText, then
+//    lintDocuments. Median of RUNS after one warm-up. Goal: lint/parse at most 2x, and the 5 MB
+//    time at most 7x the 1 MB time (linear is 5x; quadratic would be 25x).
+// 2. webhook review of a HelmRelease whose spec.values has 50,000 and 100,000 keys (0.55 / 1.1 MB
+//    of JSON): `admit` in process (what a review worker runs, without HTTP), next to the floor of
+//    JSON.parse of the body. Goals: the 100k review well under 1 s, at most 2.5x the 50k one.
+//
+// Exits 0 whatever the numbers (goals are informative); non-zero only if something throws.
+
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import YAML, { LineCounter } from 'yaml';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const dist = (f) => import(pathToFileURL(path.join(ROOT, 'dist', f)).href);
+const { parseText, PARSE_OPTIONS } = await dist('load/documents.js');
+const { lintDocuments } = await dist('engine.js');
+const { loadPolicy } = await dist('policy/policy.js');
+const { admit } = await dist('webhook/admission.js');
+const RUNS = 5;
+const policy = loadPolicy();
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(fn) {
+  fn(); // warm-up
+  const ms = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    fn();
+    ms.push(performance.now() - t0);
+  }
+  return median(ms);
+}
+
+async function timeAsync(fn) {
+  await fn();
+  const ms = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    await fn();
+    ms.push(performance.now() - t0);
+  }
+  return median(ms);
+}
+
+function keysFile(bytes) {
+  const lines = ['architecture: standalone', 'master:', '  persistence:', '    size: 50Mi', 'extra:'];
+  let n = lines.join('\n').length;
+  for (let i = 0; n < bytes; i++) {
+    const l = `  key${i}: v${i}`;
+    lines.push(l);
+    n += l.length + 1;
+  }
+  return { text: lines.join('\n') + '\n', keys: lines.length - 5 };
+}
+
+const pass = (ok) => (ok ? 'PASS' : 'FAIL');
+const f0 = (x) => x.toFixed(0);
+
+console.log('\n## Hostile sizes: lint of files of keys (in process)\n');
+console.log('| file | keys | yaml parse (floor) ms | lint ms | lint/parse |');
+console.log('|---|---:|---:|---:|---:|');
+const lintMs = {};
+for (const mb of [1, 5]) {
+  const { text, keys } = keysFile(mb * 1024 * 1024);
+  const parse = time(() => YAML.parseAllDocuments(text, { ...PARSE_OPTIONS, lineCounter: new LineCounter() }));
+  const lint = time(() => {
+    const r = parseText(text, 'keys.yaml');
+    if (r.errors.length) throw new Error(r.errors[0].message);
+    lintDocuments(r.documents, policy);
+  });
+  lintMs[mb] = lint;
+  console.log(`| ${mb} MB | ${keys} | ${f0(parse)} | ${f0(lint)} | ${(lint / parse).toFixed(2)}x ${pass(lint / parse <= 2)} |`);
+}
+console.log(`\n5 MB / 1 MB lint time: ${(lintMs[5] / lintMs[1]).toFixed(1)}x (linear: 5x; goal <= 7x) ${pass(lintMs[5] / lintMs[1] <= 7)}`);
+
+console.log('\n## Hostile sizes: webhook review of a HelmRelease with many keys (admit, in process)\n');
+console.log('| keys | body | JSON.parse (floor) ms | review ms | decision |');
+console.log('|---:|---:|---:|---:|---|');
+const reviewMs = {};
+for (const n of [50_000, 100_000]) {
+  const values = { architecture: 'standalone', master: { persistence: { size: '50Mi' } } };
+  for (let i = 0; i < n; i++) values[`k${i}`] = 1;
+  const object = {
+    apiVersion: 'helm.toolkit.fluxcd.io/v2',
+    kind: 'HelmRelease',
+    metadata: { name: 'cache', namespace: 'shop' },
+    spec: { chart: { spec: { chart: 'redis', version: '20.13.3', sourceRef: { kind: 'HelmRepository', name: 'bitnami' } } }, values },
+  };
+  const body = JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'u', operation: 'CREATE', namespace: 'shop', kind: { group: 'helm.toolkit.fluxcd.io', version: 'v2', kind: 'HelmRelease' }, object } });
+  const parse = time(() => JSON.parse(body));
+  let allowed;
+  const review = await timeAsync(async () => {
+    const r = await admit('validate', JSON.parse(body).request, { policy, onError: 'allow', allowAnnotationExemptions: true });
+    if (r.info.outcome !== 'evaluated') throw new Error(`review ${r.info.outcome}: ${r.info.error ?? ''}`);
+    allowed = r.response.allowed;
+  });
+  reviewMs[n] = review;
+  console.log(`| ${n} | ${(body.length / 1e6).toFixed(2)} MB | ${f0(parse)} | ${f0(review)} | ${allowed ? 'allowed' : 'denied'} |`);
+}
+console.log(`\n100k review: ${f0(reviewMs[100_000])} ms (goal < 1000) ${pass(reviewMs[100_000] < 1000)}; 100k / 50k: ${(reviewMs[100_000] / reviewMs[50_000]).toFixed(1)}x (linear: 2x; goal <= 2.5x) ${pass(reviewMs[100_000] / reviewMs[50_000] <= 2.5)}`);
