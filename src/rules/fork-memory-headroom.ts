@@ -114,7 +114,8 @@ spec:
           `fork peak ${formatBytes(m.forkPeakBytes)} (${formatBytes(m.usedBytes ?? 0)} in use + up to ${formatBytes(m.cowBytes ?? 0)} copied on write; ${why}) ` +
           `exceeds the memory limit ${formatBytes(limit)}${originLabel(dep.memoryLimit.origin)}${headroom ? ` minus ${Math.round(headroom * 100)}%` : ''}: ` +
           `BGSAVE/BGREWRITEAOF is OOM-killed; ${advice}`,
-        pos: originPosition(maxmemory.value ? maxmemory.origin : dep.memoryLimit.origin),
+        // the maxmemory line when one is written (also `maxmemory 0`, which is no limit), else the memory limit
+        pos: originPosition(maxmemory.value || dep.config.has('maxmemory') ? maxmemory.origin : dep.memoryLimit.origin),
       },
     ];
   },
