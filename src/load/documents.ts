@@ -139,9 +139,10 @@ function tooLarge(name: string, limits: InputLimits): string {
  * (Helm and kubectl reject duplicates), but the check is ours ({@link firstDuplicateKey}, one O(n)
  * pass): yaml's own `uniqueKeys` compares each key with every earlier key of its map, O(n²)
  * (1 MB of keys took 50 s, issue 13). No console warnings: the library's `logLevel` default prints
- * "Keys with collection values will be stringified" on stderr for a templated `{{ }}` key.
+ * "Keys with collection values will be stringified" on stderr for a templated `{{ }}` key. Merge keys
+ * (`<<: *anchor`) merge, as Helm (go-yaml) reads them; src/load/vnode.ts resolves them with positions.
  */
-export const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: true, strict: true, logLevel: 'error' } as const;
+export const PARSE_OPTIONS = { uniqueKeys: false, prettyErrors: true, strict: true, logLevel: 'error', merge: true } as const;
 
 /**
  * The first key (in text order) that repeats an earlier key of the same map, as yaml's

@@ -81,7 +81,7 @@ export class YamlVNode implements VNode {
     const path = [...this.path, key];
     const anchorParent = this.node === undefined ? this.parent : this;
     if (isMap(this.node)) {
-      const pair = pairIndex(this.node).get(String(key));
+      const pair = pairIndex(this.node, this.doc).get(String(key));
       if (pair) return new YamlVNode(this.ctx, this.doc, resolve(this.doc, pair.value as Node | undefined) ?? nullNode(pair), pair.key as Node, path, this);
     } else if (isSeq(this.node) && typeof key === 'number') {
       const item = this.node.items[key] as Node | undefined;
@@ -100,7 +100,7 @@ export class YamlVNode implements VNode {
   }
 
   keys(): string[] {
-    return isMap(this.node) ? this.node.items.map(keyOf).filter((k): k is string => k !== undefined) : [];
+    return isMap(this.node) ? [...pairIndex(this.node, this.doc).keys()] : [];
   }
 
   items(): VNode[] {
@@ -151,17 +151,40 @@ export class YamlVNode implements VNode {
  */
 const PAIR_INDEX = new WeakMap<YAMLMap, Map<string, Pair>>();
 
-function pairIndex(map: YAMLMap): Map<string, Pair> {
+function pairIndex(map: YAMLMap, doc: Document, depth = 0): Map<string, Pair> {
   let index = PAIR_INDEX.get(map);
   if (!index) {
     index = new Map();
+    const merges: Pair[] = [];
     for (const p of map.items as Pair[]) {
-      const k = keyOf(p);
-      if (k !== undefined && !index.has(k)) index.set(k, p);
+      if (isMergeKey(p)) merges.push(p);
+      else {
+        const k = keyOf(p);
+        if (k !== undefined && !index.has(k)) index.set(k, p);
+      }
+    }
+    // YAML merge keys (`<<: *common`, `<<: [*a, *b]`), as Helm reads them (go-yaml): the map's own
+    // keys win, then the merged maps in order, the first one that has a key winning. A merged
+    // value keeps its own position: a finding points at the anchor's line, where it is set.
+    if (depth < MAX_MERGE_DEPTH) {
+      for (const m of merges) {
+        const v = resolve(doc, m.value as Node | undefined);
+        const sources = isMap(v) ? [v] : isSeq(v) ? v.items.map((i) => resolve(doc, i as Node)).filter((i): i is YAMLMap => isMap(i)) : [];
+        for (const src of sources) for (const [k, p] of pairIndex(src, doc, depth + 1)) if (!index.has(k)) index.set(k, p);
+      }
     }
     PAIR_INDEX.set(map, index);
   }
   return index;
+}
+
+/** Merged maps may merge others in turn; real files nest a few levels, aliases bound the rest. */
+const MAX_MERGE_DEPTH = 20;
+
+/** A `<<` merge key: a plain `<<` (YAML 1.2 core schema) or the yaml library's merge symbol (`merge: true`). */
+function isMergeKey(p: Pair): boolean {
+  const k = p.key as unknown;
+  return isScalar(k) && (k.value === '<<' || typeof k.value === 'symbol') && !k.type?.startsWith('QUOTE');
 }
 
 function keyOf(p: Pair): string | undefined {

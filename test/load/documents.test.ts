@@ -229,3 +229,51 @@ describe('loadPaths: whole repositories', () => {
     expect(r.notices[0]).toMatch(/^2 symlinked directories were not followed: .*apps-link, .*loop/);
   });
 });
+
+/**
+ * YAML merge keys, as Helm reads them (go-yaml resolves `<<`): the map's own keys win, then the
+ * merged maps in order. A merged value keeps the position of the anchor, where it is set (issue 13).
+ */
+describe('merge keys', () => {
+  const text = [
+    'x-common: &common', // 1
+    '  persistence:', // 2
+    '    size: 50Mi', // 3
+    '  replicaCount: 3', // 4
+    'x-other: &other', // 5
+    '  replicaCount: 9', // 6
+    '  podLabels: {a: b}', // 7
+    'master:', // 8
+    '  <<: [*common, *other]', // 9
+    '  replicaCount: 1', // 10
+    '',
+  ].join('\n');
+
+  it('child(), keys() and value() see the merged keys; own keys win, then the first merged map', () => {
+    const { documents, errors } = parseText(text, 'm.yaml');
+    expect(errors).toEqual([]);
+    const master = at(YamlVNode.root(documents[0].doc, documents[0].ctx), 'master') as YamlVNode;
+    expect(master.keys().sort()).toEqual(['persistence', 'podLabels', 'replicaCount']);
+    expect(at(master, 'replicaCount').value()).toBe(1);
+    expect(master.value()).toEqual({ persistence: { size: '50Mi' }, replicaCount: 1, podLabels: { a: 'b' } });
+    const size = at(master, 'persistence.size') as YamlVNode;
+    expect(size.value()).toBe('50Mi');
+    expect(size.pos()).toMatchObject({ line: 3, column: 5 });
+  });
+
+  it('a quoted "<<" is an ordinary key', () => {
+    const { documents } = parseText('a: &a {x: 1}\nb:\n  "<<": *a\n', 'q.yaml');
+    const b = at(YamlVNode.root(documents[0].doc, documents[0].ctx), 'b') as YamlVNode;
+    expect(b.keys()).toEqual(['<<']);
+    expect(at(b, 'x').exists).toBe(false);
+  });
+
+  it('a Bitnami values file whose master merges a 50Mi persistence block: aof-rewrite-unreachable at the anchor', async () => {
+    const d = mkdtempSync(path.join(tmpdir(), 'redis-lint-merge-'));
+    writeFileSync(path.join(d, 'values.yaml'), 'architecture: standalone\ncommon: &common\n  persistence:\n    size: 50Mi\nmaster:\n  <<: *common\ncommonConfiguration: |-\n  appendonly yes\n');
+    const { lintPaths } = await import('../../src/engine.js');
+    const { loadPolicy } = await import('../../src/policy/policy.js');
+    const r = await lintPaths([path.join(d, 'values.yaml')], { policy: loadPolicy() });
+    expect(r.findings.filter((f) => f.ruleId === 'aof-rewrite-unreachable').map((f) => f.pos.line)).toEqual([4]);
+  });
+});
