@@ -27,6 +27,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 COPY policies ./policies
+COPY data ./data
 COPY README.md ./README.md
 # 65532: the conventional "nonroot" uid/gid (distroless); numeric, so runAsNonRoot can verify it.
 USER 65532:65532
