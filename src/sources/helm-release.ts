@@ -80,7 +80,9 @@ export function helmReleaseDeployments(d: LoadedDocument, run: RunContext): Sour
     if (inner && !/^(redis|valkey|redis-cluster|valkey-cluster|redis-ha)$/.test(id.chart ?? '')) {
       // app-template running redis-server/valkey-server, an umbrella chart with a Redis-family sub-chart
       const at = inner.path.reduce((n, k) => n.child(k), values);
-      findings.push({ ruleId: 'unresolved-values', message: `chart "${id.chart ?? '?'}": ${otherValuesMessage(inner)}`, pos: (at.exists ? at : values).pos(), object: obj });
+      const p = (at.exists ? at : values).pos();
+      // one line: a region over the whole values would carry their text (args with passwords) into SARIF snippets
+      findings.push({ ruleId: 'unresolved-values', message: `chart "${id.chart ?? '?'}": ${otherValuesMessage(inner)}`, pos: { ...p, endLine: p.line, endColumn: p.column }, object: obj });
     } else if (/redis|valkey|keydb/i.test(`${id.chart ?? ''} ${id.repo ?? ''}`)) {
       const what = `chart "${id.chart ?? '?'}"${id.repo ? ` from ${id.repo}` : ''}`;
       findings.push({

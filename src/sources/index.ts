@@ -135,7 +135,7 @@ function otherObject(d: LoadedDocument): SourceResult {
   const ref = objectRefOf(root, asString(root.get('kind').value()) ?? 'Object');
   return {
     deployments: [],
-    findings: [{ ruleId: 'unresolved-values', message: `${what}: not evaluated yet (redis-lint evaluates the Bitnami redis chart, StatefulSets/Deployments/Pods and redis.conf)`, pos: root.pos(), object: findingObject(ref) }],
+    findings: [{ ruleId: 'unresolved-values', message: `${what}: not evaluated yet (redis-lint evaluates the Bitnami redis chart, StatefulSets/Deployments/Pods and redis.conf)`, pos: { ...root.pos(), endLine: root.pos().line, endColumn: root.pos().column }, object: findingObject(ref) }],
   };
 }
 
