@@ -15,7 +15,9 @@
  * - env vars whose name looks secret (`*_PASS`, `*_PASSWORD`, `*_TOKEN`, `*_SECRET`, `*AUTH`,
  *   `REDISCLI_AUTH`), block style (`- name: X` then `value: PW`), flow style
  *   (`- {name: X, value: PW}`) and shell style (`REDISCLI_AUTH=PW`);
- * - passwords inside URLs (`redis://:PW@host`, `rediss://user:PW@host`, any scheme).
+ * - passwords inside URLs (`redis://:PW@host`, `rediss://user:PW@host`, any scheme);
+ * - references to secret-looking variables (`${VALKEY_PASSWORD}`, `$(KEYDB_PASSWORD)`), wherever quoted;
+ * - the lines of CRLF files alike.
  */
 
 /** Placeholder of a secret value. */
@@ -40,6 +42,10 @@ const FLOW_ENV = new RegExp(String.raw`(\bname["']?\s*:\s*["']?` + ENV_NAME + St
 const FLOW_ENV_VALUE_FIRST = new RegExp(String.raw`(\bvalue["']?\s*:\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^,}\]\s][^,}\]]*)(\s*,\s*["']?name["']?\s*:\s*["']?` + ENV_NAME + String.raw`\b)`, 'gi');
 // shell style: `REDISCLI_AUTH=PW`, `export REDIS_PASSWORD=PW`
 const SHELL_ENV = /\b((?:REDISCLI_AUTH|[A-Za-z0-9_]*(?:_PASS|_PASSWORD|_PASSWD|_TOKEN|_SECRET|_AUTH))=)("[^"]*"|'[^']*'|[^\s"',;&|)]+)/g;
+// a reference to a secret-looking variable (`${VALKEY_PASSWORD}`, Flux substitution; `$(KEYDB_PASSWORD)`,
+// Kubernetes env expansion): it names where a secret comes from, and it is what stands where the
+// secret would, so it is masked wherever it is quoted (a comment above the args included)
+const SECRET_VAR_REF = /\$[{(][A-Za-z0-9_]*(?:PASS|PASSWORD|PASSWD|TOKEN|SECRET|AUTH)[A-Za-z0-9_]*[)}]/gi;
 // user:password@ in a URL (any scheme), and :password@ without a user
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@"']*:)([^\s@/"']+)(@)/gi;
 // an ACL rule line: `user default on >PW ~* +@all`, `ACL SETUSER bob on >PW` (also in a list item or a quoted string)
@@ -87,6 +93,7 @@ function maskInline(line: string): string {
     .replace(SECRET_FLAG, (_all, flag: string) => flag + REDACTED)
     .replace(URL_PASSWORD, (_all, head: string, _pw: string, at: string) => head + REDACTED + at)
     .replace(SHELL_ENV, (_all, head: string) => head + REDACTED)
+    .replace(SECRET_VAR_REF, REDACTED)
     .replace(FLOW_ENV, (_all, head: string) => head + REDACTED)
     .replace(FLOW_ENV_VALUE_FIRST, (_all, head: string, _v: string, tail: string) => head + REDACTED + tail);
   if (ACL_LINE.test(out)) {
@@ -106,7 +113,10 @@ function secretMasker(): { mask(line: string): string; reset(): void } {
       pending = false;
       block = false;
     },
-    mask(line) {
+    mask(raw) {
+      // a CRLF file's lines end with \r, which `.` in the patterns below does not match: mask without it
+      if (raw.endsWith('\r')) return this.mask(raw.slice(0, -1)) + '\r';
+      const line = raw;
       const wasPending = pending;
       const wasBlock = block;
       pending = SECRET_NEXT.test(line);

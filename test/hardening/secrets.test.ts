@@ -405,6 +405,14 @@ describe.skipIf(!existsSync(bin))('secrets never appear in any output (needs a b
 });
 
 describe('redactDiff', () => {
+  it('masks CRLF lines and references to secret-looking variables as well (found on the corpus: keydb, app-template)', () => {
+    const crlf = 'env:\r\n  - name: KEYDB_PASSWORD\r\n    value: hunter2\r\n  - name: PORT\r\n    value: "6379"\r\n';
+    expect(redactText(crlf)).toBe('env:\r\n  - name: KEYDB_PASSWORD\r\n    value: <redacted>\r\n  - name: PORT\r\n    value: "6379"\r\n');
+    expect(redactText('# via args. ${VALKEY_PASSWORD} is substituted by Flux\nargs: [--port, $(REDIS_PORT), $(REDIS_AUTH)]')).toBe(
+      '# via args. <redacted> is substituted by Flux\nargs: [--port, $(REDIS_PORT), <redacted>]',
+    );
+  });
+
   it('masks secret keys, redis.conf password directives, flags and secret env values; keeps the rest', () => {
     const diff = [
       '--- a/x.yaml',
