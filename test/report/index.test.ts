@@ -3,7 +3,7 @@ import { formatSarif } from '../../src/report/sarif.js';
 import { githubStepSummary, isReportFormat, REPORT_FORMATS } from '../../src/report/index.js';
 import { formatJson } from '../../src/report/json.js';
 import { formatStylish } from '../../src/report/stylish.js';
-import { lint, reportInput, syntheticInput } from './helpers.js';
+import { CLEAN_EXAMPLES, lint, reportInput, syntheticInput } from './helpers.js';
 
 describe('REPORT_FORMATS', () => {
   it('has every format', () => {
@@ -23,7 +23,7 @@ describe('REPORT_FORMATS', () => {
   });
 
   it('stylish without findings: the clean-run line', async () => {
-    const result = await lint(['examples/fixed']);
+    const result = await lint(CLEAN_EXAMPLES);
     expect(result.findings).toEqual([]);
     expect(REPORT_FORMATS.stylish(reportInput(result))).toBe(`✔ no problems in ${result.files.length} file(s), ${result.deployments.length} Redis deployment role(s)\n`);
     expect(REPORT_FORMATS.stylish(syntheticInput([], { files: 2, deployments: 3 }))).toBe('✔ no problems in 2 file(s), 3 Redis deployment role(s)\n');

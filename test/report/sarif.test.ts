@@ -7,7 +7,7 @@ import { parseText } from '../../src/load/documents.js';
 import { findingFingerprint, firstSentence, formatSarif, HOMEPAGE, pascalCase, sarifArtifactLocation, sarifRegion } from '../../src/report/sarif.js';
 import type { FileEdit, ReportInput } from '../../src/report/types.js';
 import type { Finding } from '../../src/types.js';
-import { defaultPolicy, edit, finding, lint, projectRoot, reportInput, runMultitool, sarifSchemaErrors, syntheticInput, removeTempDirs, tempDir, type MultitoolResult } from './helpers.js';
+import { CLEAN_EXAMPLES, defaultPolicy, edit, finding, lint, projectRoot, reportInput, runMultitool, sarifSchemaErrors, syntheticInput, removeTempDirs, tempDir, type MultitoolResult } from './helpers.js';
 import { ruleById } from '../../src/rules/index.js';
 
 afterAll(removeTempDirs);
@@ -39,7 +39,7 @@ let outsideFile: string;
 beforeAll(async () => {
   // 1. empty runs: nothing at all, and a real run over the fixed examples
   produce('empty', syntheticInput([], { files: 0 }));
-  produce('fixed-examples', reportInput(await lint(['examples/fixed'])));
+  produce('fixed-examples', reportInput(await lint(CLEAN_EXAMPLES)));
   // 2. the incidents
   const incidents = await lint(['examples/incidents']);
   produce('incidents', reportInput(incidents));
