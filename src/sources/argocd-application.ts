@@ -1,4 +1,4 @@
-import { parseText, embeddedContext, isStringScalar, type LoadedDocument } from '../load/documents.js';
+import { mentionsRedis, parseText, embeddedContext, isStringScalar, type LoadedDocument } from '../load/documents.js';
 import { YamlVNode, asString, type VNode } from '../load/vnode.js';
 import type { ObjectRef } from '../types.js';
 import { bitnamiDeployments } from './bitnami.js';
@@ -93,7 +93,7 @@ function sourceDeployments(source: YamlVNode, ref: ObjectRef): SourceResult {
     if (path && /(^|\/)bitnami\/redis\/?$/.test(path) && (!repo || /bitnami\/charts/i.test(repo))) {
       // the Bitnami redis chart from its Git repository: evaluated below
     } else {
-      const notice: SourceFinding[] = /redis|valkey|keydb/i.test(path ?? '')
+      const notice: SourceFinding[] = mentionsRedis(path ?? '')
         ? [{ ruleId: 'unresolved-values', message: `directory source "${path}"${repo ? ` of ${repo}` : ''} (plain manifests or kustomize, not a chart) is rendered by Argo CD from Git: not evaluated here; lint that directory itself`, pos: source.pos(), object: obj }]
         : [];
       return { deployments: [], findings: notice };
@@ -104,7 +104,7 @@ function sourceDeployments(source: YamlVNode, ref: ObjectRef): SourceResult {
     if (id.verdict !== 'yes') {
       // another chart: only a Redis-looking one is worth a notice (value-file notices would be noise)
       const what = `chart "${chart}"${repo ? ` from ${repo}` : ''}`;
-      const notice: SourceFinding[] = /redis|valkey|keydb/i.test(`${chart} ${repo ?? ''}`)
+      const notice: SourceFinding[] = mentionsRedis(`${chart} ${repo ?? ''}`)
         ? [{ ruleId: 'unresolved-values', message: id.verdict === 'unknown' ? `cannot tell whether ${what} is the Bitnami redis chart (${id.reason}): not evaluated` : otherChartNotice(what, { chart, reason: id.reason }), pos: source.pos(), object: obj }]
         : [];
       return { deployments: [], findings: notice };

@@ -1,4 +1,4 @@
-import type { LoadedDocument } from '../load/documents.js';
+import { mentionsRedis, type LoadedDocument } from '../load/documents.js';
 import { asString } from '../load/vnode.js';
 import type { RedisDeployment, SourcePosition } from '../types.js';
 import { argoApplicationDeployments, isArgoApplication } from './argocd-application.js';
@@ -84,7 +84,7 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
     if (isRedisWorkload(root)) return 'workload';
     if (bitnamiValuesRoot(root)) return 'values';
     // a Chart.yaml beside it says which chart the values are for, whatever their shape
-    if (isPlainValues(root) && /redis|valkey|keydb/i.test(opts.chartOf?.(d.file)?.name ?? '')) return 'values';
+    if (isPlainValues(root) && mentionsRedis(opts.chartOf?.(d.file)?.name ?? '')) return 'values';
     if (isPlainValues(root) && describeOtherRedisValues(root.value(), `${d.file}\n${d.ctx.text.slice(0, 4096)}`)) return 'othervalues';
     if (kind !== undefined && !REFERENCED_KINDS.has(kind) && describeOtherRedisObject(root)) return 'otherobject';
     return 'other';
@@ -148,7 +148,7 @@ function otherObject(d: LoadedDocument): SourceResult {
  */
 function valuesOfChart(d: LoadedDocument, chart: ChartBeside | undefined): SourceResult {
   if (!chart || chart.isRedis) return valuesDeployments([d], chart?.redis);
-  if (!/redis|valkey|keydb/i.test(chart.name)) return { deployments: [], findings: [] };
+  if (!mentionsRedis(chart.name)) return { deployments: [], findings: [] };
   const root = rootOf(d);
   return {
     deployments: [],

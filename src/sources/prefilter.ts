@@ -1,5 +1,5 @@
 import jsyaml from 'js-yaml';
-import type { Prefilter, SkimResult } from '../load/documents.js';
+import { mentionsRedis, type Prefilter, type SkimResult } from '../load/documents.js';
 import { isBitnamiRedisValues } from './bitnami-chart.js';
 import { looksLikeRedisConf } from './configmap.js';
 
@@ -9,8 +9,6 @@ import { looksLikeRedisConf } from './configmap.js';
  */
 export const REFERENCED_KINDS: ReadonlySet<string> = new Set(['HelmRepository', 'OCIRepository', 'GitRepository', 'ConfigMap', 'Secret', 'PersistentVolumeClaim', 'StorageClass']);
 
-/** Redis, Valkey or KeyDB named anywhere: an image, a chart, a CRD kind, a config key, a command. */
-const NAMES_REDIS = /redis|valkey|keydb/i;
 
 /**
  * The cheap first pass over a file (issue 17): most files of a GitOps repository have nothing to
@@ -25,7 +23,7 @@ const NAMES_REDIS = /redis|valkey|keydb/i;
  *   or undefined when js-yaml cannot read the text
  */
 export function skimForRedis(text: string, file?: string): SkimResult | undefined {
-  if (NAMES_REDIS.test(text)) return { concernsRedis: true };
+  if (mentionsRedis(text)) return { concernsRedis: true };
   let docs: unknown[];
   try {
     docs = jsyaml.loadAll(text, undefined, { schema: jsyaml.CORE_SCHEMA });
@@ -39,7 +37,7 @@ export function skimForRedis(text: string, file?: string): SkimResult | undefine
     const kind = typeof o.kind === 'string' ? o.kind : undefined;
     if (kind === undefined && o.apiVersion === undefined && (isBitnamiRedisValues(o) || isBitnamiRedisValues(o.redis))) return { concernsRedis: true };
     // values in a directory or file named after Redis/Valkey/KeyDB (`apps/valkey/values.yaml`): the chart may be one redis-lint only names
-    if (kind === undefined && o.apiVersion === undefined && file !== undefined && NAMES_REDIS.test(file.split(/[\\/]/).slice(-3).join('/'))) return { concernsRedis: true };
+    if (kind === undefined && o.apiVersion === undefined && file !== undefined && mentionsRedis(file.split(/[\\/]/).slice(-3).join('/'))) return { concernsRedis: true };
     if (kind === 'ConfigMap' && o.data && typeof o.data === 'object') {
       for (const [k, v] of Object.entries(o.data as Record<string, unknown>)) if (typeof v === 'string' && looksLikeRedisConf(k, v)) return { concernsRedis: true };
     }
