@@ -21,6 +21,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import jsyaml from 'js-yaml';
 import YAML, { LineCounter } from 'yaml';
+import { medianMs } from './timing.mjs';
 
 const RUNS = 5;
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -39,11 +40,6 @@ const { loadPolicy } = await import(pathToFileURL(path.join(ROOT, 'dist/policy/p
 const { PARSE_OPTIONS } = await import(pathToFileURL(path.join(ROOT, 'dist/load/documents.js')).href);
 const policy = loadPolicy();
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const fmt = (n, d = 0) => n.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
 
 function walk(dir, out = []) {
@@ -56,17 +52,6 @@ function walk(dir, out = []) {
   return out;
 }
 
-async function time(fn) {
-  await fn();
-  const ts = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    await fn();
-    ts.push(performance.now() - t0);
-  }
-  return median(ts);
-}
-
 const key = (r) => r.findings.map((f) => `${f.pos.file}:${f.pos.line}:${f.pos.column} ${f.ruleId} ${f.message}`).join('\n');
 
 const repos = readdirSync(REPOS, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => path.join(REPOS, d.name));
@@ -77,10 +62,10 @@ let identical = true;
 for (const [name, dirs] of targets) {
   const files = dirs.flatMap((d) => walk(d));
   const bytes = files.reduce((n, f) => n + readFileSync(f).length, 0);
-  const yamlMs = await time(() => {
+  const yamlMs = await medianMs(RUNS, () => {
     for (const f of files) YAML.parseAllDocuments(readFileSync(f, 'utf8'), { ...PARSE_OPTIONS, lineCounter: new LineCounter() });
   });
-  const jsyamlMs = await time(() => {
+  const jsyamlMs = await medianMs(RUNS, () => {
     for (const f of files) {
       try {
         jsyaml.loadAll(readFileSync(f, 'utf8'));
@@ -90,7 +75,7 @@ for (const [name, dirs] of targets) {
     }
   });
   let result;
-  const lintMs = await time(async () => {
+  const lintMs = await medianMs(RUNS, async () => {
     result = await lintPaths(dirs, { policy });
   });
   const full = await lintPaths(dirs, { policy, prefilter: false });
