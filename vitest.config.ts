@@ -24,6 +24,7 @@ export const E2E_FILES = [
   'test/package/pack.test.ts',
   'test/policy/config.test.ts',
   'test/webhook/cli.test.ts',
+  'test/webhook/large-body.test.ts',
   'test/webhook/sigterm.test.ts',
 ];
 

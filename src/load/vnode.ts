@@ -41,6 +41,38 @@ export function pathString(path: readonly PathKey[]): string {
   return path.map(String).join('.');
 }
 
+/**
+ * A read-only plain-object view of a map VNode whose children are converted only when read: code
+ * written for plain values (e.g. `bitnamiRedisEvidence`, which looks at a few dozen top-level
+ * keys) reads a 100,000-key `spec.values` in the time of the keys it looks at, not of the whole
+ * map (a whole `value()` was an eighth of a 1 MB review, issue 13). Maps nested in it are views
+ * too; sequences and scalars are converted whole when read. `Object.keys`, `in` and property
+ * reads behave as on `node.value()`; writes throw (TypeError, the view is frozen in spirit).
+ * @returns the view for a map, `node.value()` for anything else
+ */
+export function lazyValue(node: VNode): unknown {
+  if (node.kind() !== 'map') return node.value();
+  const cache = new Map<string, unknown>();
+  const read = (key: string): unknown => {
+    if (!cache.has(key)) {
+      const child = node.get(key);
+      cache.set(key, child.kind() === 'missing' ? undefined : lazyValue(child));
+    }
+    return cache.get(key);
+  };
+  const has = (key: string | symbol): key is string => typeof key === 'string' && node.get(key).kind() !== 'missing';
+  return new Proxy(Object.create(null) as Record<string, unknown>, {
+    get: (_t, key) => (has(key) ? (read(key) ?? null) : undefined),
+    has: (_t, key) => has(key),
+    ownKeys: () => node.keys(),
+    // an accessor: Object.keys asks for every key's descriptor and must not convert every value
+    getOwnPropertyDescriptor: (_t, key) => (has(key) ? { get: () => read(key) ?? null, enumerable: true, configurable: true } : undefined),
+    set: () => false,
+    deleteProperty: () => false,
+    defineProperty: () => false,
+  });
+}
+
 /** A node of a parsed YAML document, with positions from its DocContext. */
 export class YamlVNode implements VNode {
   private constructor(

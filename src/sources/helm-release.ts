@@ -1,5 +1,5 @@
 import type { LoadedDocument } from '../load/documents.js';
-import { asString, type YamlVNode } from '../load/vnode.js';
+import { asString, lazyValue, type YamlVNode } from '../load/vnode.js';
 import { findBitnamiRedisValues } from './bitnami-chart.js';
 import { bitnamiDeployments } from './bitnami.js';
 import { describeOtherRedisValues, otherValuesMessage } from './not-evaluated.js';
@@ -66,17 +66,19 @@ export function helmReleaseDeployments(d: LoadedDocument, run: RunContext): Sour
     // the OCIRepository not in the input: its name is all there is (`bitnami-redis` -> maybe redis, told by the values)
     chart = url ? url.replace(/\/+$/, '').split('/').pop() : name && /redis-(cluster|ha)|valkey/.test(name) ? name : name && /redis/.test(name) ? 'redis' : name;
   }
-  const verdict = identifyChart(chart, url, values.value(), url ? undefined : repoName);
+  // a lazy view: the identity reads a few keys, not a whole (possibly 100,000-key) values map
+  const valuesView = lazyValue(values);
+  const verdict = identifyChart(chart, url, valuesView, url ? undefined : repoName);
   const id: ChartIdentity = { chart, version: asString(versionNode.value()), repo: url ?? repoName, bitnamiRedis: verdict.verdict, reason: verdict.reason };
   // an umbrella chart (authentik, mastodon, …) that bundles the Bitnami redis chart under `redis:`:
   // those values are evaluated; the umbrella's version says nothing of the redis sub-chart's
   let umbrella = false;
-  if (id.bitnamiRedis === 'no' && !/redis|valkey/.test(id.chart ?? '') && findBitnamiRedisValues(values.value())?.path[0] === 'redis') {
+  if (id.bitnamiRedis === 'no' && !/redis|valkey/.test(id.chart ?? '') && findBitnamiRedisValues(valuesView)?.path[0] === 'redis') {
     umbrella = true;
     id.bitnamiRedis = 'yes';
   }
   if (id.bitnamiRedis !== 'yes') {
-    const inner = id.bitnamiRedis === 'no' ? describeOtherRedisValues(values.value(), `${id.chart ?? ''} ${id.repo ?? ''}`) : undefined;
+    const inner = id.bitnamiRedis === 'no' ? describeOtherRedisValues(valuesView, `${id.chart ?? ''} ${id.repo ?? ''}`) : undefined;
     if (inner && !/^(redis|valkey|redis-cluster|valkey-cluster|redis-ha)$/.test(id.chart ?? '')) {
       // app-template running redis-server/valkey-server, an umbrella chart with a Redis-family sub-chart
       const at = inner.path.reduce((n, k) => n.child(k), values);

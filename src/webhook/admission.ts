@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import type { lintDocuments } from '../engine.js';
 import type { JsonObject } from '../fix/json-patch.js';
 import { policyForNamespace, type Policy } from '../policy/policy.js';
-import { fetchConfigMaps, referencedConfigMaps, type ConfigMapReader } from './configmaps.js';
+import { fetchConfigMaps, referencedConfigMaps, type ConfigMapReader, type FetchedConfigMaps } from './configmaps.js';
 import { decide, TimeBudgetError, type Decision, type DecideTask, type ReviewFinding } from './decide.js';
 import { ObjectTooDeepError, objectDepthProblem } from './document.js';
 import { fit } from './messages.js';
-import type { AdmissionRequest, AdmissionResponse } from './review.js';
+import { reviewHead } from './review-head.js';
+import { parseAdmissionReview, type AdmissionRequest, type AdmissionResponse } from './review.js';
 
 /**
  * The decision for one admission request, without HTTP: which objects are checked, how the
@@ -199,13 +200,22 @@ function mentionsRedis(object: JsonObject, kind: string, target: 'workload' | 'c
   return sources.some((s) => [get(s, 'chart'), get(s, 'path')].some((w) => typeof w === 'string' && REDISH.test(w)));
 }
 
+/** What a review needs before the engine runs: the object, how it is read, and the log record so far. */
+interface Triaged {
+  object: JsonObject;
+  id: { apiVersion: string; kind: string };
+  target: 'workload' | 'chart';
+  info: ReviewInfo;
+}
+
 /**
- * Decide one admission request (already checked by parseAdmissionReview).
- * @param reviewJson the request body the review was parsed from (sent to a worker instead of the object)
- * Never throws: an internal error is answered per `opts.onError` (allowed with a warning, or
- * denied with code 500), with `info.outcome` `error`.
+ * Everything about a review that comes before the engine, on an already parsed request: the
+ * answers without the engine (DELETE, CONNECT, subresources, objects being deleted, exempt
+ * namespaces, kinds not checked, objects nested too deeply, objects that mention no Redis), or
+ * what to evaluate. Synchronous and without I/O: it runs in the server's thread or in a review
+ * worker ({@link admitText}).
  */
-export async function admit(webhook: WebhookPath, req: AdmissionRequest, opts: AdmissionOptions, reviewJson?: string): Promise<ReviewResult> {
+function triage(webhook: WebhookPath, req: AdmissionRequest, opts: Pick<AdmissionOptions, 'policy' | 'onError' | 'ownNamespace'>): { result: ReviewResult } | Triaged {
   const object = isObject(req.object) ? (req.object as JsonObject) : undefined;
   const id = identity(req, object ?? {});
   const meta = get(object, 'metadata');
@@ -222,9 +232,9 @@ export async function admit(webhook: WebhookPath, req: AdmissionRequest, opts: A
     findings: [],
     mutated: [],
   };
-  const skip = (reason: string): ReviewResult => {
+  const skip = (reason: string): { result: ReviewResult } => {
     info.skipReason = reason;
-    return { response: { uid: req.uid, allowed: true }, info };
+    return { result: { response: { uid: req.uid, allowed: true }, info } };
   };
   if (req.operation === 'DELETE' || req.operation === 'CONNECT') return skip(req.operation);
   if (req.subResource) return skip(`subresource ${req.subResource}`);
@@ -236,26 +246,146 @@ export async function admit(webhook: WebhookPath, req: AdmissionRequest, opts: A
   // before anything walks the object recursively (JSON.stringify, the engine): Go lets the API
   // server send JSON nested 10,000 deep
   const deep = objectDepthProblem(object);
-  if (deep) return uncheckedResult(req.uid, id.kind, info, opts, 'too-deep', deep.message, `at ${deep.path}`);
+  if (deep) return { result: uncheckedResult(req.uid, id.kind, info, opts, 'too-deep', deep.message, `at ${deep.path}`) };
   if (!mentionsRedis(object, id.kind, target)) return skip('not a Redis object');
+  return { object, id, target, info };
+}
+
+/**
+ * The answer to a review whose evaluation threw: a known reason (too deep, over the time budget)
+ * is answered as unchecked; anything else is an internal error, answered per `opts.onError`
+ * (allowed with a warning, or denied with code 500), with `info.outcome` `error`.
+ */
+function failedResult(e: unknown, uid: string, kind: string, info: ReviewInfo, opts: Pick<AdmissionOptions, 'onError'>): ReviewResult {
+  if (e instanceof ObjectTooDeepError) return uncheckedResult(uid, kind, info, opts, 'too-deep', e.message, `at ${e.path}`);
+  if (e instanceof TimeBudgetError) return uncheckedResult(uid, kind, info, opts, 'time-budget', e.message);
+  info.outcome = 'error';
+  info.error = (e as Error)?.message ?? String(e);
+  info.allowed = opts.onError === 'allow';
+  info.findings = [];
+  info.mutated = [];
+  const what = `redis-lint could not check this ${kind} (internal error)`;
+  return {
+    response:
+      opts.onError === 'allow'
+        ? { uid, allowed: true, warnings: [fit(`${what}: allowed unchecked (--on-error allow)`)] }
+        : { uid, allowed: false, status: { code: 500, reason: 'InternalError', message: `${what}: denied (--on-error deny)` } },
+    info,
+  };
+}
+
+/**
+ * Decide one admission request (already checked by parseAdmissionReview).
+ * @param reviewJson the request body the review was parsed from (sent to a worker instead of the object)
+ * Never throws: an internal error is answered per `opts.onError` (allowed with a warning, or
+ * denied with code 500), with `info.outcome` `error`.
+ */
+export async function admit(webhook: WebhookPath, req: AdmissionRequest, opts: AdmissionOptions, reviewJson?: string): Promise<ReviewResult> {
+  const t = triage(webhook, req, opts);
+  if ('result' in t) return t.result;
   try {
-    return await evaluate(webhook, req, object, id, target, info, opts, reviewJson);
+    return await evaluate(webhook, req, t, opts, reviewJson);
   } catch (e) {
-    if (e instanceof ObjectTooDeepError) return uncheckedResult(req.uid, id.kind, info, opts, 'too-deep', e.message, `at ${e.path}`);
-    if (e instanceof TimeBudgetError) return uncheckedResult(req.uid, id.kind, info, opts, 'time-budget', e.message);
-    info.outcome = 'error';
-    info.error = (e as Error)?.message ?? String(e);
-    info.allowed = opts.onError === 'allow';
-    info.findings = [];
-    info.mutated = [];
-    const what = `redis-lint could not check this ${id.kind} (internal error)`;
-    return {
-      response:
-        opts.onError === 'allow'
-          ? { uid: req.uid, allowed: true, warnings: [fit(`${what}: allowed unchecked (--on-error allow)`)] }
-          : { uid: req.uid, allowed: false, status: { code: 500, reason: 'InternalError', message: `${what}: denied (--on-error deny)` } },
-      info,
-    };
+    return failedResult(e, req.uid, t.id.kind, t.info, opts);
+  }
+}
+
+/**
+ * A review decided whole in a review worker from its JSON text: the server's thread neither
+ * parses nor walks a large body (JSON.parse of a 1 MB, 100,000-key HelmRelease alone holds a
+ * thread for about 80 ms, the depth check and the cache key as long again: /healthz waited
+ * behind them, issue 13). Structured-cloneable in and out.
+ */
+export interface ReviewTextTask {
+  type: 'review';
+  webhook: WebhookPath;
+  /** the request body, as received */
+  text: string;
+  policy: Policy;
+  onError: 'allow' | 'deny';
+  allowAnnotationExemptions: boolean;
+  ownNamespace?: string;
+  /** ISO time exemption expiry dates are compared with */
+  now: string;
+  /** the server reads ConfigMaps from the cluster: a workload that mounts some is answered with their names first */
+  configMapLookup: boolean;
+  /** the second call for such a workload: the ConfigMaps read, and what the read gave (for the log) */
+  configMaps?: { found: JsonObject[]; info: NonNullable<ReviewInfo['configMaps']> };
+}
+
+/** What a worker answers to a {@link ReviewTextTask}. */
+export type ReviewTextAnswer =
+  | { result: ReviewResult }
+  /** not JSON, or not an AdmissionReview: a 400 with this reason and message */
+  | { badRequest: { reason: 'malformed-json' | 'not-an-admission-review'; message: string } }
+  /** a workload that mounts these ConfigMaps: read them and call again with `configMaps` */
+  | { configMapRefs: string[]; namespace: string };
+
+/**
+ * Decide a review from its JSON text, as {@link admit} does, without the decision cache (a large
+ * body is rare; its key alone would cost what the engine costs) and without I/O (ConfigMaps are
+ * read by the caller between two calls). Never throws.
+ */
+export function admitText(task: ReviewTextTask): ReviewTextAnswer {
+  let body: unknown;
+  try {
+    body = JSON.parse(task.text);
+  } catch (e) {
+    return { badRequest: { reason: 'malformed-json', message: `the body is not valid JSON: ${(e as Error).message}` } };
+  }
+  const parsed = parseAdmissionReview(body);
+  if ('error' in parsed) return { badRequest: { reason: 'not-an-admission-review', message: parsed.error } };
+  const req = parsed.request;
+  const opts: AdmissionOptions = { policy: task.policy, onError: task.onError, allowAnnotationExemptions: task.allowAnnotationExemptions, ownNamespace: task.ownNamespace };
+  const t = triage(task.webhook, req, opts);
+  if ('result' in t) return t;
+  try {
+    const namespace = t.info.namespace;
+    if (!task.configMaps && task.configMapLookup && t.target === 'workload' && namespace) {
+      const refs = referencedConfigMaps(t.object);
+      if (refs.length) return { configMapRefs: refs, namespace };
+    }
+    t.info.outcome = 'evaluated';
+    if (task.configMaps) t.info.configMaps = task.configMaps.info;
+    const now = new Date(task.now);
+    const decision = decide(decideTask(task.webhook, req, t, opts, now, task.configMaps?.found ?? []));
+    return { result: decided(req.uid, t.info, decision) };
+  } catch (e) {
+    return { result: failedResult(e, req.uid, t.id.kind, t.info, opts) };
+  }
+}
+
+/**
+ * Decide a review from its JSON text in a review worker ({@link admitText}): the server's thread
+ * does not parse the body; it reads the ConfigMaps a workload mounts between the worker's two
+ * calls. When the worker fails or runs out of time, the answer's uid, kind, namespace and name
+ * come from a scan of the text ({@link reviewHead}). Never throws.
+ * @param run posts a task to a worker; may reject with a {@link TimeBudgetError}
+ */
+export async function admitTextInWorker(webhook: WebhookPath, text: string, opts: AdmissionOptions, run: (task: ReviewTextTask) => Promise<ReviewTextAnswer>): Promise<Exclude<ReviewTextAnswer, { configMapRefs: string[] }>> {
+  const task: ReviewTextTask = {
+    type: 'review',
+    webhook,
+    text,
+    policy: opts.policy,
+    onError: opts.onError,
+    allowAnnotationExemptions: opts.allowAnnotationExemptions,
+    ownNamespace: opts.ownNamespace,
+    now: (opts.now?.() ?? new Date()).toISOString(),
+    configMapLookup: opts.configMaps !== undefined,
+  };
+  try {
+    let answer = await run(task);
+    if ('configMapRefs' in answer) {
+      const got = await fetchConfigMaps(opts.configMaps!, answer.namespace, answer.configMapRefs, opts.configMapTimeoutMs ?? 2000);
+      answer = await run({ ...task, configMaps: { found: got.found as JsonObject[], info: configMapInfo(got) } });
+      if ('configMapRefs' in answer) throw new Error('the review worker asked for ConfigMaps twice');
+    }
+    return answer;
+  } catch (e) {
+    const head = reviewHead(text);
+    const info: ReviewInfo = { webhook, uid: head.uid ?? '', operation: head.operation ?? '', kind: head.kind ?? '', namespace: head.namespace, name: head.name, dryRun: false, outcome: 'error', allowed: true, findings: [], mutated: [] };
+    return { result: failedResult(e, info.uid, info.kind, info, opts) };
   }
 }
 
@@ -264,7 +394,7 @@ export async function admit(webhook: WebhookPath, req: AdmissionRequest, opts: A
  * says (defence in depth, as Gatekeeper's exempt namespaces): the policy's `exemptNamespaces`
  * (default kube-system) and the webhook's own namespace.
  */
-function exemptNamespaces(opts: AdmissionOptions): Set<string> {
+function exemptNamespaces(opts: Pick<AdmissionOptions, 'policy' | 'ownNamespace'>): Set<string> {
   return new Set([...(opts.policy.exemptNamespaces ?? ['kube-system']), ...(opts.ownNamespace ? [opts.ownNamespace] : [])]);
 }
 
@@ -293,18 +423,9 @@ export function uncheckedResult(uid: string, kind: string, info: ReviewInfo, opt
   };
 }
 
-async function evaluate(
-  webhook: WebhookPath,
-  req: AdmissionRequest,
-  object: JsonObject,
-  id: { apiVersion: string; kind: string },
-  target: 'workload' | 'chart',
-  info: ReviewInfo,
-  opts: AdmissionOptions,
-  reviewJson: string | undefined,
-): Promise<ReviewResult> {
+async function evaluate(webhook: WebhookPath, req: AdmissionRequest, t: Triaged, opts: AdmissionOptions, reviewJson: string | undefined): Promise<ReviewResult> {
+  const { object, target, info } = t;
   const namespace = info.namespace;
-  const policy = policyForNamespace(opts.policy, namespace);
   const now = opts.now?.() ?? new Date();
   const refs = target === 'workload' && opts.configMaps && namespace ? referencedConfigMaps(object) : [];
   const day = now.toISOString().slice(0, 10);
@@ -320,34 +441,51 @@ async function evaluate(
     return { response: { uid: req.uid, ...hit.response }, info };
   }
   info.outcome = 'evaluated';
-  const label = `${id.kind}/${namespace ? namespace + '/' : ''}${info.name ?? '(unnamed)'}`;
   let configMaps: JsonObject[] = [];
   if (refs.length) {
     const got = await fetchConfigMaps(opts.configMaps!, namespace!, refs, opts.configMapTimeoutMs ?? 2000);
     configMaps = got.found as JsonObject[];
-    info.configMaps = { found: got.found.map((c) => String(get(get(c, 'metadata'), 'name'))), missing: got.missing, failed: got.failed.map((f) => `${f.name}: ${f.reason}`) };
+    info.configMaps = configMapInfo(got);
   }
   const inWorker = opts.runner !== undefined && !opts.lint;
-  const task: DecideTask = {
-    webhook,
-    ...(inWorker && reviewJson !== undefined ? { reviewJson } : { object }),
-    identity: id,
-    namespace,
-    label,
-    configMaps,
-    policy,
-    now: now.toISOString(),
-    annotations: opts.allowAnnotationExemptions,
-    operation: req.operation,
-    ...(req.operation === 'UPDATE' && isObject(req.oldObject) && !(inWorker && reviewJson !== undefined) ? { oldObject: req.oldObject as JsonObject } : {}),
-  };
+  const task = decideTask(webhook, req, t, opts, now, configMaps, inWorker ? reviewJson : undefined);
   // in a worker when the server has a pool (a review never blocks /healthz and can be cut off at
   // its time budget); in this thread otherwise (tests, an injected engine)
   const decision = inWorker ? await opts.runner!(task) : decide(task, opts.lint);
-  const response = decision.response;
+  if (key) opts.cache!.set(key, { response: decision.response, findings: decision.findings, mutated: decision.mutated });
+  return decided(req.uid, info, decision);
+}
+
+/** What the log says about the ConfigMaps read for a review. */
+export function configMapInfo(got: FetchedConfigMaps): NonNullable<ReviewInfo['configMaps']> {
+  return { found: got.found.map((c) => String(get(get(c, 'metadata'), 'name'))), missing: got.missing, failed: got.failed.map((f) => `${f.name}: ${f.reason}`) };
+}
+
+/**
+ * The engine's task for a review.
+ * @param reviewJson the body, sent instead of the object (and old object) to a worker, which parses it
+ */
+function decideTask(webhook: WebhookPath, req: AdmissionRequest, t: Triaged, opts: AdmissionOptions, now: Date, configMaps: JsonObject[], reviewJson?: string): DecideTask {
+  const namespace = t.info.namespace;
+  return {
+    webhook,
+    ...(reviewJson !== undefined ? { reviewJson } : { object: t.object }),
+    identity: t.id,
+    namespace,
+    label: `${t.id.kind}/${namespace ? namespace + '/' : ''}${t.info.name ?? '(unnamed)'}`,
+    configMaps,
+    policy: policyForNamespace(opts.policy, namespace),
+    now: now.toISOString(),
+    annotations: opts.allowAnnotationExemptions,
+    operation: req.operation,
+    ...(req.operation === 'UPDATE' && isObject(req.oldObject) && reviewJson === undefined ? { oldObject: req.oldObject as JsonObject } : {}),
+  };
+}
+
+/** The answer of a decision, and the log record completed with it. */
+function decided(uid: string, info: ReviewInfo, decision: Decision): ReviewResult {
   info.findings = decision.findings;
   info.mutated = decision.mutated;
-  info.allowed = response.allowed;
-  if (key) opts.cache!.set(key, { response, findings: info.findings, mutated: info.mutated });
-  return { response: { uid: req.uid, ...response }, info };
+  info.allowed = decision.response.allowed;
+  return { response: { uid, ...decision.response }, info };
 }

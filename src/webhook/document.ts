@@ -27,23 +27,31 @@ export class ObjectTooDeepError extends Error {
  * @returns the error to report, or undefined when the value is within the limit
  */
 export function objectDepthProblem(value: unknown): ObjectTooDeepError | undefined {
-  // values and their depths on two stacks (no object per entry: this runs on every review)
-  const values: unknown[] = [value];
+  if (value === null || typeof value !== 'object') return undefined;
+  // containers and their depths on two stacks (no object per entry: this runs on every review);
+  // scalars are never pushed (a 100,000-key map of scalars is one pass over its keys)
+  const values: object[] = [value];
   const depths: number[] = [1];
   while (values.length) {
-    const v = values.pop();
+    const v = values.pop()!;
     const depth = depths.pop()!;
-    if (v === null || typeof v !== 'object') continue;
     if (depth > MAX_OBJECT_DEPTH) return new ObjectTooDeepError(shortPath(pathTo(value, v)));
     if (Array.isArray(v)) {
-      for (const item of v) {
-        values.push(item);
-        depths.push(depth + 1);
+      for (let i = 0; i < v.length; i++) {
+        const x: unknown = v[i];
+        if (x !== null && typeof x === 'object') {
+          values.push(x);
+          depths.push(depth + 1);
+        }
       }
     } else {
-      for (const k in v) {
-        values.push((v as Record<string, unknown>)[k]);
-        depths.push(depth + 1);
+      const keys = Object.keys(v);
+      for (let i = 0; i < keys.length; i++) {
+        const x: unknown = (v as Record<string, unknown>)[keys[i]];
+        if (x !== null && typeof x === 'object') {
+          values.push(x);
+          depths.push(depth + 1);
+        }
       }
     }
   }

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { redactText } from '../core/redact.js';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { DecisionCache, admit, type AdmissionOptions, type ReviewInfo, type WebhookPath } from './admission.js';
+import { DecisionCache, admit, admitTextInWorker, type AdmissionOptions, type ReviewInfo, type ReviewResult, type ReviewTextAnswer, type ReviewTextTask, type WebhookPath } from './admission.js';
 import { TimeBudgetError, type DecideTask, type Decision } from './decide.js';
 import { createMetrics, recordReview, type WebhookMetrics } from './metrics.js';
 import { parseAdmissionReview, reviewOut } from './review.js';
@@ -45,6 +45,15 @@ export const REQUEST_TIMEOUT_MS = 10_000;
  * applying its failurePolicy.
  */
 export const REVIEW_TIMEOUT_MS = 3000;
+
+/**
+ * Bodies larger than this (in bytes) are not parsed by the server's thread: a review worker
+ * parses, triages and decides them from the text (admission.ts admitText), so that /healthz never
+ * waits behind the parse of a large body (JSON.parse of a 1 MB, 100,000-key HelmRelease: ~80 ms,
+ * and as long again for the depth check and the cache key). Such reviews skip the decision cache.
+ * Only with review workers.
+ */
+export const LARGE_BODY_BYTES = 256 * 1024;
 
 /** Default number of review workers. */
 export const REVIEW_WORKERS = 2;
@@ -95,25 +104,30 @@ function reviewWorkerFile(): string | undefined {
   return existsSync(file) ? file : undefined;
 }
 
-/** A runner that decides reviews in a piscina pool within a time budget. */
-function reviewPool(workers: number, budgetMs: number): { run: (task: DecideTask) => Promise<Decision>; pool: Piscina } | undefined {
+/** Runners that decide reviews in a piscina pool within a time budget: a parsed review's engine part, or a whole review from its text. */
+function reviewPool(
+  workers: number,
+  budgetMs: number,
+): { run: (task: DecideTask) => Promise<Decision>; review: (task: ReviewTextTask) => Promise<ReviewTextAnswer>; pool: Piscina } | undefined {
   const filename = workers > 0 ? reviewWorkerFile() : undefined;
   if (!filename) return undefined;
   const pool = new Piscina({ filename, minThreads: workers, maxThreads: workers, idleTimeout: 60_000 });
+  const runTask = async (task: DecideTask | ReviewTextTask): Promise<unknown> => {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), budgetMs);
+    try {
+      return await pool.run(task, { signal: ac.signal });
+    } catch (e) {
+      if (ac.signal.aborted) throw new TimeBudgetError(budgetMs / 1000);
+      throw e;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     pool,
-    async run(task) {
-      const ac = new AbortController();
-      const timer = setTimeout(() => ac.abort(), budgetMs);
-      try {
-        return (await pool.run(task, { signal: ac.signal })) as Decision;
-      } catch (e) {
-        if (ac.signal.aborted) throw new TimeBudgetError(budgetMs / 1000);
-        throw e;
-      } finally {
-        clearTimeout(timer);
-      }
-    },
+    run: async (task) => (await runTask(task)) as Decision,
+    review: async (task) => (await runTask(task)) as ReviewTextAnswer,
   };
 }
 
@@ -139,6 +153,9 @@ const RESPONSE_HEADERS = { 'cache-control': 'no-store' };
 
 /** The JSON text of each request's body, beside its parse (see the application/json parser). */
 const RAW_BODY = new WeakMap<FastifyRequest, string>();
+
+/** The body of a request whose text is over {@link LARGE_BODY_BYTES}: not parsed here (the text is in RAW_BODY). */
+const LARGE_BODY: unique symbol = Symbol('large AdmissionReview body');
 
 /**
  * Load the certificate, start the HTTPS server and the certificate watcher.
@@ -184,7 +201,8 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     RAW_BODY.set(request, body as string);
-    jsonParser(request, body as string, done);
+    if (workers && (body as string).length > LARGE_BODY_BYTES) done(null, LARGE_BODY);
+    else jsonParser(request, body as string, done);
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
@@ -213,15 +231,27 @@ export async function startWebhookServer(opts: WebhookServerOptions): Promise<We
 
   const route = (webhook: WebhookPath) => async (request: FastifyRequest, reply: FastifyReply) => {
     const t0 = process.hrtime.bigint();
-    const parsed = parseAdmissionReview(request.body);
-    if ('error' in parsed) {
-      metrics.invalidRequests.inc({ reason: 'not-an-admission-review' });
-      request.log.warn({ webhook, status: 400 }, `bad AdmissionReview: ${parsed.error}`);
+    const badRequest = (reason: string, message: string, logMessage: string) => {
+      metrics.invalidRequests.inc({ reason });
+      request.log.warn({ webhook, status: 400 }, logMessage);
       reply.code(400);
       headers(reply);
-      return { error: 'not-an-admission-review', message: parsed.error };
+      return { error: reason, message };
+    };
+    let result: ReviewResult;
+    if (request.body === LARGE_BODY && workers) {
+      const answer = await admitTextInWorker(webhook, RAW_BODY.get(request)!, admission, workers.review);
+      if ('badRequest' in answer) {
+        const { reason, message } = answer.badRequest;
+        return badRequest(reason, message, reason === 'malformed-json' ? message : `bad AdmissionReview: ${message}`);
+      }
+      result = answer.result;
+    } else {
+      const parsed = parseAdmissionReview(request.body);
+      if ('error' in parsed) return badRequest('not-an-admission-review', parsed.error, `bad AdmissionReview: ${parsed.error}`);
+      result = await admit(webhook, parsed.request, admission, RAW_BODY.get(request));
     }
-    const { response, info } = await admit(webhook, parsed.request, admission, RAW_BODY.get(request));
+    const { response, info } = result;
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
     recordReview(metrics, info, seconds);
     logReview(request.log, info, seconds);
