@@ -1,62 +1,20 @@
+import semver from 'semver';
 import { parseQuantity } from '../model/units.js';
+import { chartData } from './chart-data.js';
 
 /**
  * Facts about the Bitnami `redis` Helm chart (github.com/bitnami/charts, path `bitnami/redis`)
- * that redis-lint needs, per chart version, as plain data and small pure functions.
- *
- * Every fact names the chart version and file it was read from; the commits are listed in
- * {@link BITNAMI_REDIS_SOURCES}. Where a fact was read in a byte-identical fork of bitnami/charts
- * (the index did not hold bitnami/charts at that version) the fork is named. Facts marked
- * "changelog" come from bitnami/redis/CHANGELOG.md entries and were not read in the values file
- * of that exact version.
+ * that redis-lint needs, per chart version, read from its data: data/charts/bitnami/redis/chart.json
+ * (default values per version as the 15.0.0 defaults plus one dated change per release, the
+ * first/last release of every key, the resourcesPreset tables) and versions.json (every release
+ * and the Redis version it ships), both generated from the bitnami/charts history by
+ * scripts/gen-bitnami-redis-versions.mjs; each fact there names its chart version and commit.
  *
  * Umbrella charts (mastodon, oauth2-proxy, wrapper charts) nest all of these values under their
  * `redis:` key; {@link findBitnamiRedisValues} finds them.
  */
 
-// ---------------------------------------------------------------------------------------------
-// Provenance
-// ---------------------------------------------------------------------------------------------
-
-/** One file read to establish the facts in this module. */
-export interface ChartSource {
-  repo: string;
-  path: string;
-  commit: string;
-  /** chart version of that tree (from its Chart.yaml or image tags) */
-  chartVersion: string;
-  checked: string;
-}
-
-/** The chart files the facts here were verified against (repo, path, commit). */
-export const BITNAMI_REDIS_SOURCES: readonly ChartSource[] = [
-  { repo: 'bitnami/charts', path: 'bitnami/redis/Chart.yaml', commit: '0086d7510e716784eed7cd60159a9d9a514f1c79', chartVersion: '12.7.4', checked: 'appVersion 6.0.10' },
-  { repo: 'bitnami/charts', path: 'bitnami/redis/Chart.yaml', commit: 'bd27919aa0bdf6a7cdedc99ccadf14389436e775', chartVersion: '15.7.4', checked: 'appVersion 6.2.6' },
-  { repo: 'bitnami/charts', path: 'bitnami/redis/values.yaml', commit: 'bd27919aa0bdf6a7cdedc99ccadf14389436e775', chartVersion: '15.7.4', checked: 'all defaults and top-level keys (no startupProbe, no master.count/kind, resources {limits:{},requests:{}}, sentinel.failoverTimeout 18000)' },
-  { repo: 'bitnami/charts', path: 'bitnami/redis/templates/scripts-configmap.yaml', commit: '008dc48140ef99d6043a63116917a38da378f84e', chartVersion: '15.x', checked: 'sentinel start-node.sh: --include master.conf|replica.conf, then --include redis.conf, then replica.extraFlags' },
-  { repo: 'bitnami/charts', path: 'bitnami/redis/README.md', commit: '4322d610bb1e1dfdb4194e7c113dc37f8e1a60dc', chartVersion: '17.7/17.8 (image 7.0.8)', checked: 'parameter tables: master/replica/sentinel probes, master.count, master.kind, sentinel.failoverTimeout 180000' },
-  { repo: 'bitnami/charts', path: 'bitnami/redis/templates/master/application.yaml', commit: 'bfcc3d9d13ee0acbe469e922e5f267b374181d3a', chartVersion: '17.x', checked: 'master not rendered when sentinel.enabled; resources only from master.resources (pre-preset); probe timeoutSeconds rendered +1' },
-  { repo: 'bitnami/charts', path: 'bitnami/redis/Chart.yaml', commit: '768d762b4686b15b7c92ef299da4976a569df933', chartVersion: '18.3.0', checked: 'appVersion 7.2.3' },
-  { repo: 'bitnami/charts', path: 'bitnami/redis/values.yaml', commit: '768d762b4686b15b7c92ef299da4976a569df933', chartVersion: '18.3.0', checked: 'all defaults and top-level keys (runAsGroup 0, runAsNonRoot true, networkPolicy.enabled false, sentinel probes 20/10/5/6)' },
-  { repo: 'bitnami/charts', path: 'bitnami/redis/Chart.yaml', commit: '5fad2307b22f2332b509585c4708851739449613', chartVersion: '19.3.0', checked: 'appVersion 7.2.4' },
-  { repo: 'ahilesus/bitnami', path: 'bitnami/redis/values.yaml', commit: 'ed8c7aea8bfffe3f161b0522a711aae0a4454f89', chartVersion: '19.6.0', checked: 'resourcesPreset nano, resources {}, runAsGroup 1001, readOnlyRootFilesystem true, usePasswordFiles false, pdb {} deprecated' },
-  { repo: 'dustinkirkland/charts', path: 'bitnami/redis/values.yaml', commit: '7f9c58bd606465a00076dac56db08efca2f97b9f', chartVersion: '20.x (image 7.4.1)', checked: 'master defaults as 19.6.0, usePasswordFiles false' },
-  { repo: 'powerkits/Bitnami-charts', path: 'bitnami/redis/Chart.yaml', commit: 'da6fa1a548e3ae0ffac4b73bca608f1fa2bc06bd', chartVersion: '20.6.2', checked: 'appVersion 7.4.2' },
-  { repo: 'nicolas-laduguie/bitnami-charts', path: 'bitnami/redis/Chart.yaml', commit: 'dfd2c58f33648688e57cf1392d01185b8e2a2edc', chartVersion: '21.1.5', checked: 'appVersion 8.0.1' },
-  { repo: 'nicolas-laduguie/bitnami-charts', path: 'bitnami/redis/templates/scripts-configmap.yaml', commit: '9de9b13416f0de4eda99509d4a2b306aae91e12a', chartVersion: '21.x', checked: 'include order of start-master.sh, start-replica.sh, start-node.sh (sentinel)' },
-  { repo: 'ryandis44/bitnami-helm-charts', path: 'bitnami/redis/Chart.yaml', commit: '70590c1e1c595a3bde13f83bae9d4c18988f85a5', chartVersion: '21.2.12', checked: 'appVersion 8.0.3' },
-  { repo: 'ryandis44/bitnami-helm-charts', path: 'bitnami/redis/values.yaml', commit: '1a9a5f42a7a076f59f2eeeb95ea1c9d91868721a', chartVersion: '21.x (image 8.0.2)', checked: 'usePasswordFiles true, configmap/secret checksum keys, master defaults as 23.1.1' },
-  { repo: 'cloudcops/charts', path: 'bitnami/redis/Chart.yaml', commit: '2940f99e96ee1fd6c10220970831898655368913', chartVersion: '21.2.18', checked: 'appVersion 8.2.0 (fork mirror)' },
-  { repo: 'jascott1/charts', path: 'bitnami/redis/Chart.yaml', commit: 'e40f772a1f8dfd47585dd0356914b5b84ce111c5', chartVersion: '22.0.5', checked: 'appVersion 8.2.1' },
-  { repo: 'C4tWithShell/bitnami-charts', path: 'bitnami/redis/Chart.yaml', commit: '5535157eade5291b850286c98cb2bfdd021e5727', chartVersion: '23.1.1', checked: 'appVersion 8.2.1' },
-  { repo: 'bitnami/charts', path: 'bitnami/redis/values.yaml', commit: '5165628ae06697f8f68a670bef7739d93c4b7f44', chartVersion: '23.1.1', checked: 'all defaults and keys (local corpus copy)' },
-  { repo: 'bitnami/charts', path: 'bitnami/redis/templates/configmap.yaml', commit: '06a7f9aef170014ad00b078a09a4fc100016c0bd', chartVersion: '18.x', checked: 'redis.conf/master.conf/replica.conf contents; only rendered when existingConfigmap is empty' },
-  { repo: 'bitnami/charts', path: 'bitnami/redis/templates/_helpers.tpl', commit: '5c0f77d4a023db3e9baac3de7b5389112456c133', chartVersion: '19.x+', checked: 'redis.createConfigmap = empty existingConfigmap; sentinel needs architecture=replication' },
-  { repo: 'bitnami/charts', path: 'bitnami/redis/templates/replicas/application.yaml', commit: '5205f78db524050fe1c3922c1d13bee321a05c0a', chartVersion: '19.x+', checked: 'resources: replica.resources if non-empty, else preset unless "none"' },
-  { repo: 'bitnami/charts', path: 'bitnami/redis/templates/sentinel/statefulset.yaml', commit: '5205f78db524050fe1c3922c1d13bee321a05c0a', chartVersion: '19.x+', checked: 'node StatefulSet: replicas=replica.replicaCount, redis container uses replica.*, terminationGracePeriodSeconds=sentinel.*' },
-  { repo: 'bitnami/charts', path: 'bitnami/common/templates/_resources.tpl', commit: '01e4f0ea6c289931c7399962f37aed263f391442', chartVersion: 'common 2.x (VMware era)', checked: 'preset table' },
-  { repo: 'bitnami/charts', path: 'bitnami/common/templates/_resources.tpl', commit: '9d8af7c163296ed87022e8fdb2dff74643af1d0e', chartVersion: 'common 2.x (Broadcom era)', checked: 'preset table (identical)' },
-];
+const DATA = (): ReturnType<typeof chartData> => chartData('bitnami/redis');
 
 // ---------------------------------------------------------------------------------------------
 // Chart versions
@@ -71,10 +29,10 @@ export interface ChartVersion {
   exact: boolean;
 }
 
-/** Highest chart major with verified facts; newer majors fall back to it. */
-export const LATEST_KNOWN_MAJOR = 23;
-/** Lowest chart major with verified defaults (chart 14.0.0 introduced the architecture/auth/replica layout). */
-export const OLDEST_KNOWN_MAJOR = 15;
+/** Highest chart major in the data (the newest release's); newer majors fall back to it. */
+export const LATEST_KNOWN_MAJOR = semver.major(DATA().latest.version);
+/** Lowest chart major with defaults in the data (its base version, 15.0.0); older majors get the base. */
+export const OLDEST_KNOWN_MAJOR = semver.major(DATA().file.defaults.base.version);
 
 /**
  * Parse a chart version or semver range: `19.5.1`, `17.x`, `15.5.x`, `~18`, `^19.0.0`,
@@ -123,6 +81,11 @@ function atLeast(v: ChartVersion, ref: string): boolean {
   return compare(v, { major, minor: minor ?? 0, patch: patch ?? 0 }) >= 0;
 }
 
+/** `M.m.p` of a parsed version. */
+function versionText(v: ChartVersion): string {
+  return `${v.major}.${v.minor}.${v.patch}`;
+}
+
 /** Chart version from a number (a major) or a version string; undefined when not understood. */
 function toVersion(chart: number | string | ChartVersion | undefined): ChartVersion | undefined {
   if (chart !== undefined && typeof chart === 'object') return chart;
@@ -162,46 +125,20 @@ function rv(major: number, minor: number): RedisVersion {
   return { major, minor, label: `${major}.${minor}` };
 }
 
-/**
- * Redis version (Chart.yaml appVersion) per chart major, with the in-major switches observed:
- *
- * | chart | Redis | evidence |
- * |---|---|---|
- * | 12 | 6.0 | bitnami/charts@0086d75 Chart.yaml 12.7.4 appVersion 6.0.10 |
- * | 13–14 | 6.2 | README "To 13.0.0" (6.0 -> 6.2); gwvandesteeg/charts-1 Chart.yaml 14.8.4 appVersion 6.2.5 |
- * | 15 | 6.2 | bitnami/charts@bd27919 Chart.yaml 15.7.4 appVersion 6.2.6 |
- * | 16 | 6.2 | README "To 17.0.0" (6.2 -> 7.0); axioscode fork Chart.yaml 16.11.1 appVersion 6.2.7 |
- * | 17 | 7.0, **7.2 from 17.15.4** | ChrisNoSim fork 17.9.0 / Nickmman fork 17.9.5 appVersion 7.0.x; README "To 18.0.0": "versions higher or equal than 17.15.4 already use 7.2" |
- * | 18 | 7.2 | bitnami/charts@768d762 Chart.yaml 18.3.0 appVersion 7.2.3 |
- * | 19 | 7.2 | bitnami/charts@5fad230 Chart.yaml 19.3.0 appVersion 7.2.4 |
- * | 20 | 7.4 | README "To 20.0.0" (7.2 -> 7.4); powerkits fork Chart.yaml 20.6.2 appVersion 7.4.2 |
- * | 21 | 8.0, **8.2 from 21.2.18** | nicolas-laduguie fork 21.1.5 (8.0.1), ryandis44 fork 21.2.12 (8.0.3); cloudcops fork 21.2.18 appVersion 8.2.0 |
- * | 22 | 8.2 | jascott1 fork Chart.yaml 22.0.5 appVersion 8.2.1 |
- * | 23 | 8.2 | forks at 23.0.3, 23.0.5, 23.0.7, 23.1.1: appVersion 8.2.1 |
- */
-const REDIS_BY_MAJOR: Readonly<Record<number, { redis: RedisVersion; from?: { version: string; redis: RedisVersion } }>> = {
-  12: { redis: rv(6, 0) },
-  13: { redis: rv(6, 2) },
-  14: { redis: rv(6, 2) },
-  15: { redis: rv(6, 2) },
-  16: { redis: rv(6, 2) },
-  17: { redis: rv(7, 0), from: { version: '17.15.4', redis: rv(7, 2) } },
-  18: { redis: rv(7, 2) },
-  19: { redis: rv(7, 2) },
-  20: { redis: rv(7, 4) },
-  21: { redis: rv(8, 0), from: { version: '21.2.18', redis: rv(8, 2) } },
-  22: { redis: rv(8, 2) },
-  23: { redis: rv(8, 2) },
-};
+/** `8.0.3` → 8.0; null for an appVersion that is no version. */
+function redisOf(appVersion: string): RedisVersion | null {
+  const m = /^(\d+)\.(\d+)/.exec(appVersion);
+  return m ? rv(Number(m[1]), Number(m[2])) : null;
+}
 
 /**
- * Redis version shipped by a Bitnami redis chart version (its Chart.yaml `appVersion` / default
- * `image.tag`). Accepts exact versions and ranges (`17.x`, `>=17.0.0 <18`, `^19.0.0`, `15.5.x`,
- * `~18`): a range is resolved to the lowest version it mentions.
- *
- * Corrections to the commonly assumed mapping (chart Chart.yaml, see table on REDIS_BY_MAJOR):
- * chart 17.15.4+ already ships 7.2; chart 21.2.18+ ships 8.2; chart 22 and 23 ship 8.2 (not 8.0).
- * Chart majors above {@link LATEST_KNOWN_MAJOR} give `known: false` with `atLeast` 8.2.
+ * Redis version shipped by a Bitnami redis chart version: the `appVersion` of its release in
+ * data/charts/bitnami/redis/versions.json (every Chart.yaml of bitnami/charts, e.g. 17.17.1 went
+ * back to Redis 7.0.12, 21.2.18 ships 8.0.3, 8.2 from 22.0.0). An exact version that was never
+ * released takes the highest release below it in its major. A wildcard (`17.x`, `15.5.x`, a bare
+ * major) takes the highest release it matches, as Helm, Flux and Argo CD install it; `note` says
+ * when its releases ship different Redis versions. Chart majors newer than the data give
+ * `known: false` with `atLeast` the newest release's Redis.
  */
 export function redisVersionForChart(chartVersion: string | number | undefined): RedisVersionForChart {
   const v = parseChartVersion(chartVersion);
@@ -217,18 +154,21 @@ export function redisVersionForChart(chartVersion: string | number | undefined):
     ...extra,
   });
   if (!v) return unknown(chartVersion === undefined ? 'no chart version' : `chart version "${chartVersion}" not understood`);
-  const row = REDIS_BY_MAJOR[v.major];
-  if (!row) {
-    if (v.major > LATEST_KNOWN_MAJOR) {
-      return unknown(`chart ${v.major}.x is newer than the verified table (chart ${LATEST_KNOWN_MAJOR} ships Redis 8.2)`, { atLeast: rv(8, 2) });
-    }
-    return unknown(`chart ${v.major}.x predates the verified table (chart 12+)`);
+  const data = DATA();
+  const latest = data.latest;
+  if (v.major > LATEST_KNOWN_MAJOR) {
+    return unknown(`chart ${v.major}.x is newer than the released versions redis-lint knows (up to ${latest.version}, Redis ${latest.appVersion})`, { atLeast: redisOf(latest.appVersion) ?? undefined });
   }
-  let redis = row.redis;
+  const text = `${v.major}.${v.minor}.${v.patch}`;
+  const range = v.exact ? `>=${v.major}.0.0 <=${text}` : v.minor === 0 ? `${v.major}.x` : `${v.major}.${v.minor}.x`;
+  const release = (v.exact ? data.release(text) : undefined) ?? data.highest(range);
+  if (!release) return unknown(`chart ${text} predates the released versions redis-lint knows (${data.releases[0].version} to ${latest.version})`);
+  const redis = redisOf(release.appVersion);
+  if (!redis) return unknown(`chart ${release.version} appVersion "${release.appVersion}" is not a Redis version`);
   let note: string | undefined;
-  if (row.from) {
-    if (atLeast(v, row.from.version)) redis = row.from.redis;
-    else if (!v.exact) note = `chart ${row.from.version}+ ships Redis ${row.from.redis.label}`;
+  if (!v.exact) {
+    const labels = [...new Set(data.releases.filter((r) => semver.satisfies(r.version, range)).map((r) => redisOf(r.appVersion)?.label))];
+    if (labels.length > 1) note = `chart ${range} ships Redis ${labels.join(', ')}; judged as ${release.version} (Redis ${release.appVersion}), its newest release`;
   }
   return { known: true, chartMajor: v.major, chartVersion: v, redis, major: redis.major, minor: redis.minor, label: redis.label, ...(note ? { note } : {}) };
 }
@@ -240,60 +180,71 @@ export function redisVersionForChart(chartVersion: string | number | undefined):
 export type ResourcesPresetName = 'none' | 'nano' | 'micro' | 'small' | 'medium' | 'large' | 'xlarge' | '2xlarge';
 
 export interface PresetResources {
-  requests: { cpu: string; memory: string; 'ephemeral-storage': string };
-  limits: { cpu: string; memory: string; 'ephemeral-storage': string };
+  requests: { cpu: string; memory: string; 'ephemeral-storage'?: string };
+  limits: { cpu: string; memory: string; 'ephemeral-storage'?: string };
 }
 
 /**
- * `common.resources.preset` table, bitnami/common templates/_resources.tpl (identical at
- * bitnami/charts@01e4f0e and @9d8af7c). Note 2xlarge requests equal xlarge's (1.5 CPU, 4096Mi).
+ * The `common.resources.preset` table (bitnami/common templates/_resources.tpl) the release of a
+ * chart version renders: the table of the common version its Chart.lock names (chart.json
+ * `presets.tables`, generated; xlarge/2xlarge requests 1.0 CPU / 3072Mi since common 2.20.3
+ * (bitnami/charts@6ca69f6, 2024-06, chart 19.5.5), ephemeral-storage limit 2Gi since common 2.20.5
+ * (2024-07, chart 19.6.2)). A bare major means its newest release. Undefined before presets (18.14.0).
  */
-export const RESOURCES_PRESETS: Readonly<Record<Exclude<ResourcesPresetName, 'none'>, PresetResources>> = {
-  nano: { requests: { cpu: '100m', memory: '128Mi', 'ephemeral-storage': '50Mi' }, limits: { cpu: '150m', memory: '192Mi', 'ephemeral-storage': '1024Mi' } },
-  micro: { requests: { cpu: '250m', memory: '256Mi', 'ephemeral-storage': '50Mi' }, limits: { cpu: '375m', memory: '384Mi', 'ephemeral-storage': '1024Mi' } },
-  small: { requests: { cpu: '500m', memory: '512Mi', 'ephemeral-storage': '50Mi' }, limits: { cpu: '750m', memory: '768Mi', 'ephemeral-storage': '1024Mi' } },
-  medium: { requests: { cpu: '500m', memory: '1024Mi', 'ephemeral-storage': '50Mi' }, limits: { cpu: '750m', memory: '1536Mi', 'ephemeral-storage': '1024Mi' } },
-  large: { requests: { cpu: '1.0', memory: '2048Mi', 'ephemeral-storage': '50Mi' }, limits: { cpu: '1.5', memory: '3072Mi', 'ephemeral-storage': '1024Mi' } },
-  xlarge: { requests: { cpu: '1.5', memory: '4096Mi', 'ephemeral-storage': '50Mi' }, limits: { cpu: '3.0', memory: '6144Mi', 'ephemeral-storage': '1024Mi' } },
-  '2xlarge': { requests: { cpu: '1.5', memory: '4096Mi', 'ephemeral-storage': '50Mi' }, limits: { cpu: '6.0', memory: '12288Mi', 'ephemeral-storage': '1024Mi' } },
-};
+export function resourcesPresetTable(chart: number | string): Readonly<Record<string, PresetResources>> | undefined {
+  const version = presetVersion(chart);
+  return version ? (DATA().presetTable(version)?.table as Record<string, PresetResources> | undefined) : undefined;
+}
 
-const MI = 1024 * 1024;
+/** The exact chart version whose preset table applies: a bare major (number) means its newest release. */
+function presetVersion(chart: number | string): string | undefined {
+  if (typeof chart === 'number') return Number.isFinite(chart) ? (DATA().highest(`${Math.floor(chart)}.x`)?.version ?? (chart > LATEST_KNOWN_MAJOR ? DATA().latest.version : undefined)) : undefined;
+  const v = toVersion(chart);
+  return v ? versionText(v) : undefined;
+}
+
+/** The preset table of the newest release (names and values as bitnami/common renders them today). */
+export const RESOURCES_PRESETS: Readonly<Record<Exclude<ResourcesPresetName, 'none'>, PresetResources>> = resourcesPresetTable(DATA().latest.version) as Record<
+  Exclude<ResourcesPresetName, 'none'>,
+  PresetResources
+>;
 
 /**
- * True when the chart version reads `<role>.resourcesPreset`: added in chart 18.14.0 (CHANGELOG
- * "Add resource preset support (#23516)"; templates/replicas/application.yaml @5205f78:
- * `if .Values.replica.resources` ... `else if ne .Values.replica.resourcesPreset "none"`).
- * A bare major counts as supporting presets from 18 (18.14+); pass a full version for 18.x.
+ * True when the chart version reads `<role>.resourcesPreset`: from the first release whose values
+ * have `master.resourcesPreset` (chart.json `keys`: 18.14.0, bitnami/charts "Add resource preset
+ * support (#23516)"; templates/replicas/application.yaml `if .Values.replica.resources` ... `else if
+ * ne .Values.replica.resourcesPreset "none"`). A bare major counts when its newest release has it.
  */
 export function resourcesPresetSupported(chart: number | string): boolean {
-  const v = toVersion(chart);
-  if (!v) return false;
-  return typeof chart === 'number' ? v.major >= 18 : atLeast(v, '18.14.0');
+  const version = presetVersion(chart);
+  const since = DATA().keySince('master.resourcesPreset');
+  return version !== undefined && since !== undefined && semver.gte(version, since);
 }
 
 function presetEntry(preset: string, chart: number | string): PresetResources | null {
   if (!resourcesPresetSupported(chart)) return null;
-  if (!Object.prototype.hasOwnProperty.call(RESOURCES_PRESETS, preset)) return null;
-  return RESOURCES_PRESETS[preset as Exclude<ResourcesPresetName, 'none'>];
+  const table = resourcesPresetTable(chart);
+  if (!table || !Object.prototype.hasOwnProperty.call(table, preset)) return null;
+  return table[preset];
 }
 
 /**
- * Memory limit in bytes a `resourcesPreset` renders (bitnami/common _resources.tpl): nano 192Mi,
- * micro 384Mi, small 768Mi, medium 1536Mi, large 3072Mi, xlarge 6144Mi, 2xlarge 12288Mi.
+ * Memory limit in bytes a `resourcesPreset` renders (bitnami/common _resources.tpl, see
+ * {@link resourcesPresetTable}): nano 192Mi, micro 384Mi, small 768Mi, medium 1536Mi, large 3072Mi,
+ * xlarge 6144Mi, 2xlarge 12288Mi.
  * null for `none`, for names the template rejects (helm template fails on them), and for chart
  * versions without preset support (before 18.14.0, the key is ignored). The preset applies only
  * when the role's `resources` map is empty (see {@link effectiveResources}).
  */
 export function resourcesPresetMemoryLimit(preset: string, chartMajor: number | string): number | null {
   const e = presetEntry(preset, chartMajor);
-  return e ? Number.parseInt(e.limits.memory, 10) * MI : null;
+  return e ? quantityBytes(e.limits.memory) : null;
 }
 
-/** Memory request in bytes a `resourcesPreset` renders (nano 128Mi ... xlarge/2xlarge 4096Mi); null as for the limit. */
+/** Memory request in bytes a `resourcesPreset` renders (nano 128Mi ... xlarge/2xlarge 3072Mi since 2024-06); null as for the limit. */
 export function resourcesPresetMemoryRequest(preset: string, chartMajor: number | string): number | null {
   const e = presetEntry(preset, chartMajor);
-  return e ? Number.parseInt(e.requests.memory, 10) * MI : null;
+  return e ? quantityBytes(e.requests.memory) : null;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -415,143 +366,31 @@ export interface BitnamiValues {
 }
 
 /**
- * Default `commonConfiguration` (identical in every verified version: values.yaml 15.7.4, 18.3.0,
- * 19.6.0, 20.x, 21.x, 23.1.1; rendered 16.x configmap in the corpus): AOF on, RDB off.
- */
-export const DEFAULT_COMMON_CONFIGURATION =
-  '# Enable AOF https://redis.io/topics/persistence#append-only-file\nappendonly yes\n# Disable RDB persistence, AOF persistence already enabled.\nsave ""';
-
-function probe(enabled: boolean, initialDelaySeconds: number, periodSeconds: number, timeoutSeconds: number, failureThreshold: number): ProbeDefaults {
-  return { enabled, initialDelaySeconds, periodSeconds, timeoutSeconds, successThreshold: 1, failureThreshold };
-}
-
-/**
- * A chart-version boundary inside a major that changes a default this module models.
- * `source` says how it was established.
- */
-export interface DefaultChange {
-  since: string;
-  path: string;
-  change: string;
-  source: string;
-}
-
-/** In-major default changes (chart versions where a value differs from the major's x.0.0). */
-export const DEFAULT_CHANGES: readonly DefaultChange[] = [
-  { since: '16.0.0', path: 'master/replica/sentinel.startupProbe', change: 'startupProbe values added (master disabled 20/5/5/5, replica+sentinel enabled 10/10/5/22)', source: 'absent in 15.7.4 values; present in 17.x README; exact 16.x version not verified' },
-  { since: '16.4.0', path: 'master.kind', change: 'added (StatefulSet)', source: 'CHANGELOG 16.4.0 (#8846); 17.x README' },
-  { since: '16.5.0', path: 'sentinel.persistence', change: 'added (enabled false, 100Mi)', source: 'CHANGELOG 16.5.0 (#9282); 17.x README, 18.3.0 values' },
-  { since: '16.5.3', path: 'master/replica.persistence.sizeLimit', change: 'added ("")', source: 'CHANGELOG 16.5.3 (#9418); 17.x README' },
-  { since: '16.11.0', path: 'replica.persistence.existingClaim', change: 'added ("")', source: 'CHANGELOG 16.11.0 (#10507); 17.x README' },
-  { since: '16.12.0', path: 'master.count', change: 'added (1)', source: 'CHANGELOG 16.12.0 (#10047); 17.x README' },
-  { since: '17.0.0', path: 'sentinel.failoverTimeout', change: '18000 -> 180000', source: '15.7.4 values 18000, 17.7/17.8 README 180000; exact version not verified' },
-  { since: '17.11.4', path: 'sentinel.livenessProbe/readinessProbe', change: 'liveness 20/5/5/5 -> 20/10/5/6, readiness failureThreshold 5 -> 6', source: 'CHANGELOG 17.11.4 (#17103); values 18.3.0' },
-  { since: '17.14.0', path: '*.containerSecurityContext', change: 'runAsGroup 0, runAsNonRoot true, allowPrivilegeEscalation false, seccomp RuntimeDefault, drop ALL added', source: 'CHANGELOG 17.14.0 (#17237); values 18.3.0' },
-  { since: '17.15.4', path: 'image.tag', change: 'Redis 7.0 -> 7.2', source: 'README "To 18.0.0" note' },
-  { since: '18.3.0', path: 'replica.kind', change: 'added (StatefulSet)', source: 'CHANGELOG 18.3.0 (#20003); values 18.3.0' },
-  { since: '18.11.0', path: 'networkPolicy.enabled', change: 'false -> true', source: 'CHANGELOG 18.11.0 (#22738); values 18.3.0 false, 23.1.1 true' },
-  { since: '18.14.0', path: '*.resourcesPreset, *.resources', change: 'resourcesPreset "none" added, resources {limits:{},requests:{}} -> {}', source: 'CHANGELOG 18.14.0 (#23516); README "To 19.0.0" (preset "none" before 19)' },
-  { since: '19.0.0', path: '*.resourcesPreset', change: '"none" -> "nano" (192Mi memory limit)', source: 'README "To 19.0.0"; values 19.6.0' },
-  { since: '19.0.0', path: '*.containerSecurityContext', change: 'runAsGroup 0 -> 1001, readOnlyRootFilesystem true', source: 'README "To 19.0.0"; values 19.6.0' },
-  { since: '19.5.0', path: 'master/replica.pdb', change: 'PodDisruptionBudgets created by default (top-level pdb deprecated)', source: 'CHANGELOG 19.5.0 (#26355); values 19.6.0 `pdb: {}`' },
-  { since: '20.10.0', path: 'auth.usePasswordFiles', change: 'false -> true', source: 'CHANGELOG 20.10.0 (#32117); values 20.x false, 21.x true' },
-  { since: '21.2.18', path: 'image.tag', change: 'Redis 8.0 -> 8.2', source: 'cloudcops fork Chart.yaml 21.2.18' },
-];
-
-/**
- * Default values (the lint-relevant subset) of the Bitnami redis chart. A number means the
- * major's x.0.0; pass a full version (`"18.14.0"`) for in-major changes ({@link DEFAULT_CHANGES}).
- * Verified against values.yaml of 15.7.4, 18.3.0, 19.6.0, 20.x, 21.x, 23.1.1 and the README
- * parameter tables of 17.7/17.8 (see {@link BITNAMI_REDIS_SOURCES}); 16.x is 15.7.4 plus the
- * CHANGELOG additions. Majors below 15 get 15.0.0 defaults (13/14 share the layout, not verified),
- * majors above {@link LATEST_KNOWN_MAJOR} get that major's defaults; unparsable input gets the latest.
- *
- * Defaults stable in all verified versions: architecture replication, auth.enabled true,
- * commonConfiguration {@link DEFAULT_COMMON_CONFIGURATION}, master/replica persistence enabled 8Gi
- * at /data, replica.replicaCount 3, podSecurityContext fsGroup 1001, runAsUser 1001, liveness
- * 20/5/5/5 and readiness 20/5/1/5 (initialDelay/period/timeout/failureThreshold) on master and
- * replica, terminationGracePeriodSeconds 30, sentinel.enabled false with quorum 2,
- * volumePermissions.enabled false.
+ * Default values (the lint-relevant subset: chart.json `tracked`) of the Bitnami redis chart at
+ * a chart version, from data/charts/bitnami/redis/chart.json: the values.yaml of 15.0.0 plus every
+ * dated change released up to that version (generated from each release's values.yaml; e.g.
+ * sentinel.failoverTimeout 18000 → 180000 at 17.1.2, replica/sentinel startupProbe enabled
+ * 10/10/5/22 at 16.5.4, resourcesPreset `none` at 18.14.0 and `nano` at 19.0.0). A number means
+ * the major's x.0.0; pass a full version (`"18.14.0"`) for in-major changes. Majors below
+ * {@link OLDEST_KNOWN_MAJOR} get its x.0.0 defaults, majors above {@link LATEST_KNOWN_MAJOR} the
+ * newest release's; unparsable input gets the newest. {@link bitnamiDefaultSource} names the
+ * release and commit behind a default.
  */
 export function bitnamiDefaults(chart: number | string | ChartVersion): BitnamiValues {
-  let v = toVersion(chart) ?? { major: LATEST_KNOWN_MAJOR, minor: 0, patch: 0, exact: false };
-  if (v.major < OLDEST_KNOWN_MAJOR) v = { major: OLDEST_KNOWN_MAJOR, minor: 0, patch: 0, exact: false };
-  if (v.major > LATEST_KNOWN_MAJOR) v = { major: LATEST_KNOWN_MAJOR, minor: 0, patch: 0, exact: false };
-  const at = (ref: string): boolean => atLeast(v, ref);
+  return DATA().defaultsAt(defaultsVersion(chart)) as unknown as BitnamiValues;
+}
 
-  const resources = (): ResourcesValue => (at('18.14.0') ? {} : { limits: {}, requests: {} });
-  const preset: ResourcesPresetName | undefined = at('19.0.0') ? 'nano' : at('18.14.0') ? 'none' : undefined;
-  const csc = (): ContainerSecurityContextDefaults => ({
-    enabled: true,
-    runAsUser: 1001,
-    ...(at('17.14.0') ? { runAsGroup: at('19.0.0') ? 1001 : 0, runAsNonRoot: true } : {}),
-    ...(at('19.0.0') ? { readOnlyRootFilesystem: true } : {}),
-  });
-  const persistence = (existingClaim: boolean): PersistenceDefaults => ({
-    enabled: true,
-    path: '/data',
-    size: '8Gi',
-    medium: '',
-    ...(at('16.5.3') ? { sizeLimit: '' } : {}),
-    ...(existingClaim ? { existingClaim: '' } : {}),
-    storageClass: '',
-    accessModes: ['ReadWriteOnce'],
-  });
-  const role = (startup: ProbeDefaults, existingClaim: boolean): RoleDefaults => ({
-    configuration: '',
-    extraFlags: [],
-    disableCommands: ['FLUSHDB', 'FLUSHALL'],
-    resources: resources(),
-    ...(preset ? { resourcesPreset: preset } : {}),
-    podSecurityContext: { enabled: true, fsGroup: 1001 },
-    containerSecurityContext: csc(),
-    ...(at('16.0.0') ? { startupProbe: startup } : {}),
-    livenessProbe: probe(true, 20, 5, 5, 5),
-    readinessProbe: probe(true, 20, 5, 1, 5),
-    terminationGracePeriodSeconds: 30,
-    persistence: persistence(existingClaim),
-  });
+/** The exact version whose defaults apply to a chart version (see {@link bitnamiDefaults}). */
+function defaultsVersion(chart: number | string | ChartVersion): string {
+  const v = toVersion(chart);
+  if (!v || v.major > LATEST_KNOWN_MAJOR) return DATA().latest.version;
+  if (v.major < OLDEST_KNOWN_MAJOR) return DATA().file.defaults.base.version;
+  return versionText(v);
+}
 
-  const master: MasterDefaults = {
-    ...(at('16.12.0') ? { count: 1 } : {}),
-    ...(at('16.4.0') ? { kind: 'StatefulSet' } : {}),
-    ...role(probe(false, 20, 5, 5, 5), true),
-  };
-  const replica: ReplicaDefaults = {
-    replicaCount: 3,
-    ...(at('18.3.0') ? { kind: 'StatefulSet' } : {}),
-    ...role(probe(true, 10, 10, 5, 22), at('16.11.0')),
-  };
-  const newSentinelProbes = at('17.11.4');
-  const sentinel: SentinelDefaults = {
-    enabled: false,
-    masterSet: 'mymaster',
-    quorum: 2,
-    downAfterMilliseconds: 60000,
-    failoverTimeout: at('17.0.0') ? 180000 : 18000,
-    parallelSyncs: 1,
-    configuration: '',
-    resources: resources(),
-    ...(preset ? { resourcesPreset: preset } : {}),
-    containerSecurityContext: csc(),
-    ...(at('16.0.0') ? { startupProbe: probe(true, 10, 10, 5, 22) } : {}),
-    livenessProbe: newSentinelProbes ? probe(true, 20, 10, 5, 6) : probe(true, 20, 5, 5, 5),
-    readinessProbe: newSentinelProbes ? probe(true, 20, 5, 1, 6) : probe(true, 20, 5, 1, 5),
-    terminationGracePeriodSeconds: 30,
-    ...(at('16.5.0') ? { persistence: { enabled: false, size: '100Mi' } } : {}),
-  };
-  return {
-    architecture: 'replication',
-    auth: { enabled: true, sentinel: true, password: '', existingSecret: '', usePasswordFiles: at('20.10.0') },
-    commonConfiguration: DEFAULT_COMMON_CONFIGURATION,
-    existingConfigmap: '',
-    master,
-    replica,
-    sentinel,
-    networkPolicy: { enabled: at('18.11.0') },
-    volumePermissions: { enabled: false },
-    metrics: { enabled: false },
-  };
+/** The release (version, date, commit) that last set a default value (dot path, `sentinel.failoverTimeout`) at or before a chart version. */
+export function bitnamiDefaultSource(path: string, chart: number | string | ChartVersion): { version: string; date: string; commit: string } {
+  return DATA().defaultSource(path, defaultsVersion(chart));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -696,204 +535,32 @@ export function valuesRoles(architecture: string | undefined, sentinelEnabled: b
 // Known keys
 // ---------------------------------------------------------------------------------------------
 
-interface KeySpan {
-  since?: number;
-  until?: number;
-}
-
 /**
- * Top-level keys of values.yaml. Keys with no span are in 15.7.4 and 23.1.1. `since` is the first
- * major the key appears in (minor in the comment, from the CHANGELOG or the values read).
- */
-const TOP_LEVEL_KEYS: Readonly<Record<string, KeySpan>> = {
-  global: {},
-  kubeVersion: {},
-  nameOverride: {},
-  fullnameOverride: {},
-  namespaceOverride: { since: 18 }, // 18.5.0 (#21479); in 19.6.0
-  commonLabels: {},
-  commonAnnotations: {},
-  configmapChecksumAnnotations: { since: 20 }, // 20.8.0 (#31948); in 21.x
-  secretChecksumAnnotations: { since: 20 }, // 20.8.0
-  secretAnnotations: { since: 16 }, // 16.7.0 (#9363); in 17.x README
-  clusterDomain: {},
-  extraDeploy: {},
-  useHostnames: { since: 17 }, // 17.7.0 (#14599); in 17.x README
-  nameResolutionThreshold: { since: 17 }, // late 17.x; in 18.3.0, not in 17.7/17.8 README
-  nameResolutionTimeout: { since: 17 },
-  diagnosticMode: {},
-  image: {},
-  architecture: {},
-  auth: {},
-  commonConfiguration: {},
-  existingConfigmap: {},
-  master: {},
-  replica: {},
-  sentinel: {},
-  serviceBindings: { since: 17 }, // 17.8.0 (#14906); in 18.3.0
-  networkPolicy: {},
-  podSecurityPolicy: {},
-  rbac: {},
-  serviceAccount: {},
-  pdb: {}, // deprecated since 19.5.0 (`pdb: {}`), use master.pdb / replica.pdb
-  tls: {},
-  metrics: {},
-  volumePermissions: {},
-  kubectl: { since: 18 }, // 18.19.0 (#21913); in 23.1.1
-  sysctl: {},
-  useExternalDNS: { since: 16 }, // 16.1.0 (#8570); in 18.3.0
-};
-
-/**
- * The top-level keys of the chart's values.yaml for a chart major (15.7.4 and 18.3.0 values read
- * in full, 23.1.1 from the corpus copy; additions dated from the CHANGELOG). Keys added in a later
- * minor of the same major are included. Keys outside this set (a top-level `resources:`,
- * `persistence:`, `sentinal:`) are ignored by the chart. In an umbrella chart these keys sit under
- * `redis:`, next to the parent's condition key `enabled` (`umbrella: true` adds it).
- * Unknown or unparsable majors give the latest set.
+ * The top-level keys of the chart's values.yaml in any release of a chart major (chart.json
+ * `keys`, generated from every release's values.yaml from 15.0.0; e.g. `kubectl` since 18.19.0).
+ * Keys outside this set (a top-level `resources:`, `persistence:`, `sentinal:`) are ignored by the
+ * chart. In an umbrella chart these keys sit under `redis:`, next to the parent's condition key
+ * `enabled` (`umbrella: true` adds it). Unknown or unparsable majors give the newest major's set.
  */
 export function knownTopLevelKeys(chartMajor?: number, opts: { umbrella?: boolean } = {}): ReadonlySet<string> {
-  const major = chartMajor === undefined || !Number.isFinite(chartMajor) ? LATEST_KNOWN_MAJOR : Math.max(chartMajor, OLDEST_KNOWN_MAJOR);
-  const keys = new Set<string>();
-  for (const [key, span] of Object.entries(TOP_LEVEL_KEYS)) if (inSpan(span, major)) keys.add(key);
+  const keys = DATA().keysOf('', keysMajor(chartMajor));
   if (opts.umbrella) keys.add('enabled');
   return keys;
 }
 
-function inSpan(span: KeySpan, major: number): boolean {
-  return (span.since === undefined || major >= span.since) && (span.until === undefined || major <= span.until);
+function keysMajor(chartMajor: number | undefined): number {
+  if (chartMajor === undefined || !Number.isFinite(chartMajor)) return LATEST_KNOWN_MAJOR;
+  return Math.min(LATEST_KNOWN_MAJOR, Math.max(chartMajor, OLDEST_KNOWN_MAJOR));
 }
 
-/** Keys of master/replica (23.1.1 values) with the majors they are valid for, where that is known. */
-const ROLE_KEYS: Readonly<Record<string, KeySpan>> = {
-  count: { since: 16 }, // master only, 16.12.0
-  kind: { since: 16 }, // master 16.4.0, replica 18.3.0
-  replicaCount: {}, // replica only
-  revisionHistoryLimit: { since: 19 }, // in 19.6.0, not in 18.3.0
-  configuration: {},
-  disableCommands: {},
-  command: {},
-  args: {},
-  enableServiceLinks: { since: 17 }, // 17.17.0
-  preExecCmds: {},
-  extraFlags: {},
-  extraEnvVars: {},
-  extraEnvVarsCM: {},
-  extraEnvVarsSecret: {},
-  externalMaster: { since: 16 }, // replica only, 16.4.1
-  containerPort: { until: 15 }, // renamed containerPorts.redis in 16.0.0
-  containerPorts: { since: 16 },
-  startupProbe: { since: 16 },
-  livenessProbe: {},
-  readinessProbe: {},
-  customStartupProbe: { since: 16 },
-  customLivenessProbe: {},
-  customReadinessProbe: {},
-  resourcesPreset: { since: 18 }, // 18.14.0
-  resources: {},
-  podSecurityContext: {},
-  containerSecurityContext: {},
-  schedulerName: {},
-  updateStrategy: {},
-  minReadySeconds: { since: 17 }, // 17.3.12
-  priorityClassName: {},
-  podManagementPolicy: { since: 17 }, // replica only
-  automountServiceAccountToken: { since: 18 }, // 18.8.0
-  hostAliases: {},
-  podLabels: {},
-  podAnnotations: {},
-  shareProcessNamespace: {},
-  podAffinityPreset: {},
-  podAntiAffinityPreset: {},
-  nodeAffinityPreset: {},
-  affinity: {},
-  nodeSelector: {},
-  tolerations: {},
-  spreadConstraints: { until: 15 }, // renamed topologySpreadConstraints in 16.0.0
-  topologySpreadConstraints: { since: 16 },
-  dnsPolicy: { since: 16 }, // 16.8.0
-  dnsConfig: { since: 16 },
-  lifecycleHooks: {},
-  extraVolumes: {},
-  extraVolumeMounts: {},
-  sidecars: {},
-  initContainers: {},
-  persistence: {},
-  persistentVolumeClaimRetentionPolicy: { since: 18 }, // 18.1.4
-  service: {},
-  terminationGracePeriodSeconds: {},
-  autoscaling: {}, // replica only
-  serviceAccount: { since: 17 }, // 17.1.5
-  pdb: { since: 19 }, // 19.5.0
-  extraPodSpec: { since: 20 }, // 20.2.0
-  annotations: { since: 20 }, // 20.6.0
-};
-
-const MASTER_ONLY = new Set(['count']);
-const REPLICA_ONLY = new Set(['replicaCount', 'externalMaster', 'podManagementPolicy', 'autoscaling']);
-
-/** Keys of sentinel (23.1.1 values), with the majors they are valid for where known. */
-const SENTINEL_KEYS: Readonly<Record<string, KeySpan>> = {
-  enabled: {},
-  image: {},
-  annotations: { since: 17 }, // 17.9.1
-  masterSet: {},
-  quorum: {},
-  getMasterTimeout: { since: 16 },
-  automateClusterRecovery: {},
-  redisShutdownWaitFailover: { since: 16 },
-  downAfterMilliseconds: {},
-  failoverTimeout: {},
-  parallelSyncs: {},
-  replicaSyncCheck: { since: 20 },
-  configuration: {},
-  command: {},
-  args: {},
-  enableServiceLinks: { since: 17 },
-  preExecCmds: {},
-  extraEnvVars: {},
-  extraEnvVarsCM: {},
-  extraEnvVarsSecret: {},
-  externalMaster: { since: 16 },
-  containerPort: { until: 15 },
-  containerPorts: { since: 16 },
-  startupProbe: { since: 16 },
-  livenessProbe: {},
-  readinessProbe: {},
-  customStartupProbe: { since: 16 },
-  customLivenessProbe: {},
-  customReadinessProbe: {},
-  persistence: { since: 16 }, // 16.5.0
-  persistentVolumeClaimRetentionPolicy: { since: 18 },
-  resourcesPreset: { since: 18 },
-  resources: {},
-  containerSecurityContext: {},
-  lifecycleHooks: {},
-  extraVolumes: {},
-  extraVolumeMounts: {},
-  service: {},
-  masterService: { since: 19 }, // 19.2.0
-  terminationGracePeriodSeconds: {},
-  extraPodSpec: { since: 20 },
-  externalAccess: { since: 20 }, // 20.11.0
-};
-
 /**
- * Keys the chart reads under `master:`, `replica:` or `sentinel:` (23.1.1 values, older names
- * `containerPort` / `spreadConstraints` for 15.x). With `chartMajor`, keys introduced in a later
- * major (per the CHANGELOG / values read) are left out; without it, the union over 15–23.
- * Note `sentinel.staticID` was removed in 15.0.0 (README "To 15.0.0").
+ * Keys the chart reads under `master:`, `replica:` or `sentinel:` in any release of a chart major
+ * (chart.json `keys`: e.g. `replica.podManagementPolicy` since 16.0.0,
+ * `sentinel.redisShutdownWaitFailover` since 17.4.2, `sentinel.replicaSyncCheck` since 23.1.0);
+ * without a major, the union over all releases from 15.0.0.
  */
 export function knownRoleKeys(role: 'master' | 'replica' | 'sentinel', chartMajor?: number): ReadonlySet<string> {
-  const out = new Set<string>();
-  const table = role === 'sentinel' ? SENTINEL_KEYS : ROLE_KEYS;
-  for (const [key, span] of Object.entries(table)) {
-    if (role === 'master' && REPLICA_ONLY.has(key)) continue;
-    if (role === 'replica' && MASTER_ONLY.has(key)) continue;
-    if (chartMajor !== undefined && !inSpan(span, chartMajor)) continue;
-    out.add(key);
-  }
-  return out;
+  return DATA().keysOf(role, chartMajor === undefined ? undefined : keysMajor(chartMajor));
 }
 
 /**

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import semver from 'semver';
+import { chartData, type ChartRelease } from './chart-data.js';
 
 /**
  * Released versions of the Bitnami redis chart, read from data/charts/bitnami/redis/versions.json
@@ -10,24 +10,14 @@ import semver from 'semver';
  * OCIRepository `ref.semver`, Argo CD `targetRevision`).
  */
 
-/** One released chart version: its Chart.yaml `version`, `appVersion` (the Redis version it ships), the commit that released it and its date (YYYY-MM-DD). */
-export interface ChartRelease {
-  version: string;
-  appVersion: string;
-  commit: string;
-  date: string;
-}
-
-const DATA_URL = new URL('../../data/charts/bitnami/redis/versions.json', import.meta.url);
-let releases: ChartRelease[] | undefined;
+export type { ChartRelease };
 
 /**
  * The released Bitnami redis chart versions, oldest first (read once).
  * @throws Error when data/charts/bitnami/redis/versions.json is missing (a broken install)
  */
 export function bitnamiRedisReleases(): readonly ChartRelease[] {
-  releases ??= (JSON.parse(readFileSync(DATA_URL, 'utf8')) as { versions: ChartRelease[] }).versions;
-  return releases;
+  return chartData('bitnami/redis').releases;
 }
 
 /** The release of an exact chart version, when it was released. */

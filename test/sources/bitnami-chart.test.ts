@@ -58,17 +58,20 @@ describe('redisVersionForChart', () => {
     ['15.7.5', '6.2'],
     ['16.13.2', '6.2'],
     ['17.0.6', '7.0'],
-    ['17.x', '7.0'],
+    ['17.x', '7.0'], // its newest release, 17.17.1, went back to Redis 7.0.12
     ['>=17.0.0 <18', '7.0'],
     ['17.15.3', '7.0'],
     ['17.15.4', '7.2'],
+    ['17.17.0', '7.2'],
+    ['17.17.1', '7.0'],
     ['~18', '7.2'],
     ['18.3.1', '7.2'],
     ['^19.0.0', '7.2'],
     ['19.5.1', '7.2'],
     ['20.1.5', '7.4'],
     ['21.2.10', '8.0'],
-    ['21.2.18', '8.2'],
+    ['21.2.18', '8.0'],
+    ['22.0.0', '8.2'],
     ['22.0.5', '8.2'],
     ['23.1.1', '8.2'],
   ])('chart %s ships Redis %s', (chart, label) => {
@@ -80,9 +83,10 @@ describe('redisVersionForChart', () => {
   });
 
   it('warns when a range spans an in-major Redis switch', () => {
-    expect(redisVersionForChart('17.x').note).toMatch(/17\.15\.4\+ ships Redis 7\.2/);
+    expect(redisVersionForChart('17.x').note).toMatch(/17\.x ships Redis 7\.0, 7\.2; judged as 17\.17\.1 \(Redis 7\.0\.12\)/);
     expect(redisVersionForChart('17.3.5').note).toBeUndefined();
-    expect(redisVersionForChart('21').note).toMatch(/8\.2/);
+    expect(redisVersionForChart('21').note).toBeUndefined(); // every 21.x release ships 8.0
+    expect(redisVersionForChart('22').note).toBeUndefined();
   });
 
   it.skipIf(!HAS_CORPUS)(`the default image tag of the corpus 23.1.1 values agrees ${NEEDS_CORPUS}`, () => {
@@ -100,7 +104,8 @@ describe('redisVersionForChart', () => {
     }
     const newer = redisVersionForChart('25.3.10');
     expect(newer).toMatchObject({ known: false, chartMajor: 25, redis: null, atLeast: { label: '8.2' } });
-    expect(redisVersionForChart('11.0.0')).toMatchObject({ known: false, chartMajor: 11 });
+    expect(redisVersionForChart('9.0.0')).toMatchObject({ known: false, chartMajor: 9 });
+    expect(redisVersionForChart('11.0.0')).toMatchObject({ known: true, label: '6.0' }); // 11.0.0 appVersion 6.0.8
     expect(redisVersionForChart(String(LATEST_KNOWN_MAJOR)).label).toBe('8.2');
   });
 });
@@ -129,8 +134,8 @@ describe('bitnamiDefaults', () => {
       expect(d.commonConfiguration).toBe('# Enable AOF https://redis.io/topics/persistence#append-only-file\nappendonly yes\n# Disable RDB persistence, AOF persistence already enabled.\nsave ""');
       expect(d.replica.replicaCount).toBe(3);
       for (const role of [d.master, d.replica]) {
-        expect(role.persistence).toMatchObject({ enabled: true, size: '8Gi', path: '/data', medium: '' });
-        expect(role.podSecurityContext).toEqual({ enabled: true, fsGroup: 1001 });
+        expect(role.persistence).toMatchObject({ enabled: true, size: '8Gi', path: '/data', storageClass: '' });
+        expect(role.podSecurityContext).toMatchObject({ enabled: true, fsGroup: 1001 });
         expect(role.containerSecurityContext).toMatchObject({ enabled: true, runAsUser: 1001 });
         expect(role.livenessProbe).toEqual({ enabled: true, initialDelaySeconds: 20, periodSeconds: 5, timeoutSeconds: 5, successThreshold: 1, failureThreshold: 5 });
         expect(role.readinessProbe).toEqual({ enabled: true, initialDelaySeconds: 20, periodSeconds: 5, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 5 });
@@ -162,12 +167,12 @@ describe('bitnamiDefaults', () => {
 
   it('17.x vs 17.14+: pss-restricted security context; 17.11.4 sentinel probes', () => {
     expect(bitnamiDefaults(17).master.containerSecurityContext).toEqual({ enabled: true, runAsUser: 1001 });
-    expect(bitnamiDefaults('17.14.0').master.containerSecurityContext).toEqual({ enabled: true, runAsUser: 1001, runAsGroup: 0, runAsNonRoot: true });
+    expect(bitnamiDefaults('17.14.0').master.containerSecurityContext).toMatchObject({ enabled: true, runAsUser: 1001, runAsGroup: 0, runAsNonRoot: true, allowPrivilegeEscalation: false });
     expect(bitnamiDefaults(17).master).toMatchObject({ count: 1, kind: 'StatefulSet', startupProbe: { enabled: false, initialDelaySeconds: 20, failureThreshold: 5 } });
     expect(bitnamiDefaults(17).replica.startupProbe).toMatchObject({ enabled: true, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 22 });
     expect(bitnamiDefaults(17).sentinel.livenessProbe).toMatchObject({ periodSeconds: 5, failureThreshold: 5 });
     expect(bitnamiDefaults('17.11.4').sentinel.livenessProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 6 });
-    expect(bitnamiDefaults(17).sentinel.failoverTimeout).toBe(180000);
+    expect(bitnamiDefaults(17).sentinel.failoverTimeout).toBe(18000); // 180000 only from 17.1.2 (see the issue 15 facts below)
   });
 
   it('resources: no limit before 18.14, preset "none" 18.14-18.x, "nano" from 19', () => {
@@ -195,8 +200,9 @@ describe('bitnamiDefaults', () => {
 
   it('clamps to the verified range and never returns undefined', () => {
     expect(bitnamiDefaults(13)).toEqual(bitnamiDefaults(15));
-    expect(bitnamiDefaults(25)).toEqual(bitnamiDefaults(23));
-    expect(bitnamiDefaults('nonsense')).toEqual(bitnamiDefaults(LATEST_KNOWN_MAJOR));
+    // newer than the data, or not understood: the newest release's defaults
+    expect(bitnamiDefaults(25)).toEqual(bitnamiDefaults('23.1.1'));
+    expect(bitnamiDefaults('nonsense')).toEqual(bitnamiDefaults('23.1.1'));
   });
 
   it('returns fresh objects', () => {
@@ -213,8 +219,8 @@ describe('resource presets', () => {
     ['small', 768, 512],
     ['medium', 1536, 1024],
     ['large', 3072, 2048],
-    ['xlarge', 6144, 4096],
-    ['2xlarge', 12288, 4096],
+    ['xlarge', 6144, 3072],
+    ['2xlarge', 12288, 3072],
   ])('%s: limit %iMi, request %iMi', (preset, limitMi, requestMi) => {
     expect(resourcesPresetMemoryLimit(preset, 23)).toBe(limitMi * Mi);
     expect(resourcesPresetMemoryRequest(preset, 23)).toBe(requestMi * Mi);
