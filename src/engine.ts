@@ -6,6 +6,7 @@ import { expiredExemptions, findExemption, type ExemptableObject, type Exemption
 import type { Policy } from './policy/policy.js';
 import { applySuppressions } from './policy/suppressions.js';
 import { RULES } from './rules/index.js';
+import type { RuleResult } from './rules/rule.js';
 import type { Projection } from './model/projection.js';
 import { projectDeployment } from './rules/projection.js';
 import { findingObject, objectRefOf, resolveWorkload, rootOf, workloadAnnotationProblems, type WorkloadFlags } from './sources/common.js';
@@ -106,6 +107,7 @@ export function lintDocuments(
   const exempt = (object: ExemptableObject, ruleId: string) => findExemption(object, ruleId, exemptions, exemptOpts) !== undefined;
   const objectsOf = lazyObjects(documents, collected.deployments);
   const findings: Finding[] = [];
+  const mergeBy = new WeakMap<Finding, NonNullable<RuleResult['merge']>>();
   for (const f of collected.findings) {
     const severity = severityOf(policy, f.ruleId);
     if (!severity) continue;
@@ -140,7 +142,9 @@ export function lintDocuments(
       if (rule.needsWorkload && dep.source === 'configmap') continue;
       if (exempt(dep.object, rule.id)) continue;
       for (const r of rule.check({ dep, projection, params: policy.rules[rule.id]?.params ?? {} })) {
-        findings.push({ ruleId: rule.id, severity, message: r.message, pos: r.pos, object: findingObject(dep.object), role: dep.role });
+        const f: Finding = { ruleId: rule.id, severity, message: r.message, pos: r.pos, object: findingObject(dep.object), role: dep.role };
+        if (r.merge) mergeBy.set(f, r.merge);
+        findings.push(f);
       }
     }
   }
@@ -155,7 +159,7 @@ export function lintDocuments(
       for (const entry of expiredExemptions(o, exemptions, now)) expired.push({ object, entry });
     }
   }
-  const deduped = dedupe(findings);
+  const deduped = dedupe(findings, mergeBy);
   return { findings: sortFindings(exemptionOptions.precedence === false ? deduped : applyPrecedence(deduped)), deployments, projections, expiredExemptions: expired };
 }
 
@@ -214,15 +218,31 @@ function lazyObjects(documents: LoadedDocument[], deployments: RedisDeployment[]
 
 /**
  * Roles of one release often share a node (e.g. chart-default volume size): report such a finding
- * once, naming the other roles in `alsoRoles` (so --fix fixes each of them).
+ * once, naming the other roles in `alsoRoles` (so --fix fixes each of them). Findings with a
+ * `merge` key (RuleResult.merge) are the same finding when their keys match; the one kept carries
+ * the message and role of the lowest rank.
  */
-function dedupe(findings: Finding[]): Finding[] {
+function dedupe(findings: Finding[], mergeBy: WeakMap<Finding, NonNullable<RuleResult['merge']>>): Finding[] {
   const seen = new Map<string, Finding>();
+  const addRole = (f: Finding, role: Finding['role']) => {
+    if (role && role !== f.role && !f.alsoRoles?.includes(role)) f.alsoRoles = [...(f.alsoRoles ?? []), role];
+  };
   return findings.filter((f) => {
-    const key = `${f.ruleId}|${f.pos.file}|${f.pos.line}|${f.pos.column}|${f.message}`;
+    const merge = mergeBy.get(f);
+    const key = `${f.ruleId}|${f.pos.file}|${f.pos.line}|${f.pos.column}|${merge ? `merge:${merge.key}` : f.message}`;
     const first = seen.get(key);
     if (first) {
-      if (f.role && f.role !== first.role && !first.alsoRoles?.includes(f.role)) first.alsoRoles = [...(first.alsoRoles ?? []), f.role];
+      const firstRank = mergeBy.get(first)?.rank;
+      if (merge && firstRank !== undefined && merge.rank < firstRank) {
+        // the tighter bound wins: `first` (already in the output) takes this finding's words and role
+        const was = first.role;
+        first.message = f.message;
+        first.role = f.role;
+        first.alsoRoles = first.alsoRoles?.filter((r) => r !== f.role);
+        if (first.alsoRoles?.length === 0) delete first.alsoRoles;
+        addRole(first, was);
+        mergeBy.set(first, merge);
+      } else addRole(first, f.role);
       return false;
     }
     seen.set(key, f);

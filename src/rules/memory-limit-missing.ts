@@ -1,12 +1,16 @@
-import { originLabel, originPosition } from '../types.js';
+import type { Projection } from '../model/projection.js';
+import { formatBytes } from '../model/units.js';
+import { formatQuantityDown } from '../model/volume.js';
+import { originLabel, originPosition, type RedisDeployment } from '../types.js';
+import { mb, MIN_MAXMEMORY } from './memory-budget.js';
 import { defineRule } from './rule.js';
 
 /** memory-limit-missing: no memory limit on the Redis container. */
 export const memoryLimitMissing = defineRule({
   id: 'memory-limit-missing',
   meta: {
-    description: "The Redis container has no memory limit (chart resourcesPreset none, empty resources), so nothing bounds the dataset, the AOF or the fork.",
-    remediation: "Set resources.limits.memory on the Redis container (master.resources / replica.resources for the Bitnami chart).",
+    description: "The Redis container has no memory limit (chart resourcesPreset none, empty resources), so nothing bounds the dataset, the AOF or the fork. When no maxmemory or workload bounds the dataset either, the finding says how large a dataset the data volume carries (its AOF rewrite cycle, or dump.rdb and a BGSAVE's temp file, with the policy's headroom: docs/model.md, Capacity) and the maxmemory that keeps it there.",
+    remediation: "Set resources.limits.memory on the Redis container (master.resources / replica.resources for the Bitnami chart), and a maxmemory no larger than what the volume carries; or size the volume for the data you expect.",
     incident: "Without a limit a Redis on a shared node grows until the node evicts other pods.",
     category: 'reliability',
     precision: 'high',
@@ -34,18 +38,41 @@ replica:
   },
   defaults: { severity: 'warning' },
   needsWorkload: true,
-  check({ dep }) {
+  check({ dep, projection }) {
     if (dep.memoryLimit.value !== null) return [];
+    const { words: capacity, bytes } = capacityWords(dep, projection);
+    // master and replica sharing the node give one finding: the smaller capacity (the replica keeps dump.rdb), which bounds both
+    const merge = (message: string) => ({ key: message.slice(0, message.length - capacity.length), rank: bytes ?? Infinity });
     if (dep.memoryLimit.origin.kind === 'file' && /(^|\.)limits\.memory$/.test(dep.memoryLimit.origin.pos.yamlPath)) {
       // resources.limits.memory: 0 (the kubelet sets no cgroup limit for 0, as for an absent limit)
-      return [{ message: 'this memory limit sets no limit (0 means none to the kubelet): nothing bounds the dataset, the AOF or a fork (set resources.limits.memory to a size)', pos: originPosition(dep.memoryLimit.origin) }];
+      const message = `this memory limit sets no limit (0 means none to the kubelet): nothing bounds the dataset, the AOF or a fork (set resources.limits.memory to a size)${capacity}`;
+      return [{ message, pos: originPosition(dep.memoryLimit.origin), merge: merge(message) }];
     }
     const where = dep.chart ? ' (set master/replica resources.limits.memory, or a resourcesPreset other than none)' : ' (set resources.limits.memory)';
-    return [
-      {
-        message: `no memory limit on the Redis container${originLabel(dep.memoryLimit.origin)}: nothing bounds the dataset, the AOF or a fork${where}`,
-        pos: originPosition(dep.memoryLimit.origin),
-      },
-    ];
+    const message = `no memory limit on the Redis container${originLabel(dep.memoryLimit.origin)}: nothing bounds the dataset, the AOF or a fork${where}${capacity}`;
+    return [{ message, pos: originPosition(dep.memoryLimit.origin), merge: merge(message) }];
   },
 });
+
+/**
+ * When nothing bounds the dataset (no maxmemory, no memory limit, no workload: dataset basis
+ * `unknown`), what the data volume carries (docs/model.md "Capacity"), as a clause for the
+ * message: "; the 100Mi PVC carries the AOF cycle of a dataset up to 15Mi: set maxmemory ≤ 15mb
+ * and a memory limit, or size the PVC for the data you expect". Empty when the dataset is bounded,
+ * the volume or its size is unknown, nothing is persisted on it, or the AOF is never rewritten
+ * (aof-rewrite-unreachable says so; its cycle has no size).
+ */
+function capacityWords(dep: RedisDeployment, projection: Projection): { words: string; bytes: number | null } {
+  const d = projection.disk;
+  const none = { words: '', bytes: null };
+  if (projection.dataset.basis !== 'unknown' || d.volumeBytes === null || d.rewriteUnreachable === true) return none;
+  const largest = d.maxDatasetBytes;
+  if (largest === null) return none;
+  const cycle = d.aofEnabled ? 'AOF cycle' : 'RDB files';
+  const kind = dep.volume.kind === 'pvc' ? 'PVC' : 'volume';
+  const words =
+    largest < MIN_MAXMEMORY
+      ? `; the ${formatBytes(d.volumeBytes)} ${kind} carries the ${cycle} of no dataset of 1Mi or more with the policy's headroom: size the ${kind} for the data you expect`
+      : `; the ${formatBytes(d.volumeBytes)} ${kind} carries the ${cycle} of a dataset up to ${formatQuantityDown(largest)}: set maxmemory ≤ ${mb(largest)} and a memory limit, or size the ${kind} for the data you expect`;
+  return { words, bytes: largest };
+}

@@ -13,6 +13,13 @@ export interface RuleContext {
 export interface RuleResult {
   message: string;
   pos: SourcePosition;
+  /**
+   * Roles of one object that share the node report the very same finding once (engine.ts
+   * `dedupe`). A message that carries a number differing per role (the capacity of each role's
+   * volume) gives `key`, the message without that number, to be merged on, and `rank`: the roles'
+   * findings become the one with the lowest rank (the tightest bound, which holds for every role).
+   */
+  merge?: { key: string; rank: number };
 }
 
 /** The SARIF/GitHub tag of a rule (properties.tags): what goes wrong when it fires. */

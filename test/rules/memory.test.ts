@@ -351,5 +351,66 @@ ruleTester('memory-limit-missing', {
       `,
       errors: [{ line: 17, column: 11, at: 'resourcesPreset: none', includes: ['no memory limit'], excludes: ['(chart default)'] }],
     },
+    {
+      // nothing bounds the dataset: the finding gives what the volume carries (docs/model.md "Capacity":
+      // the first rewrite starts at 64Mi + 1 byte next to the new BASE, 64Mi + 1 + B <= 80Mi, so 16Mi - 1 byte)
+      name: 'Bitnami values, 100Mi PVC, no limit, no maxmemory: the capacity of the PVC',
+      code: noLimitValues('100Mi'),
+      errors: [{ line: 3, column: 3, at: 'resourcesPreset: none', includes: ['no memory limit', '; the 100Mi PVC carries the AOF cycle of a dataset up to 15Mi: set maxmemory ≤ 15mb and a memory limit, or size the PVC for the data you expect'] }],
+    },
+    {
+      // 1Gi above the min-size bound: old AOF 2B + new BASE B <= 819.2Mi, so 273Mi
+      name: 'Bitnami values, 1Gi PVC, no limit: 273Mi',
+      code: noLimitValues('1Gi'),
+      errors: [{ line: 3, column: 3, includes: ['the 1Gi PVC carries the AOF cycle of a dataset up to 273Mi: set maxmemory ≤ 273mb'] }],
+    },
+    {
+      // AOF off, save points: dump.rdb + the BGSAVE temp file, 2R <= 80Mi
+      name: 'Bitnami values, 100Mi PVC, AOF off with save points: the RDB files',
+      code: noLimitValues('100Mi', ['appendonly no', 'save 60 1']),
+      errors: [{ line: 6, column: 3, includes: ['the 100Mi PVC carries the RDB files of a dataset up to 40Mi: set maxmemory ≤ 40mb'] }],
+    },
+    {
+      // maxmemory bounds the dataset: the projection has a peak, no capacity advice
+      name: 'Bitnami values with maxmemory and no limit: no capacity clause',
+      code: noLimitValues('100Mi', ['maxmemory 10mb']),
+      errors: [{ line: 5, column: 3, includes: ['no memory limit'], excludes: ['carries', 'set maxmemory'] }],
+    },
+    {
+      // chart 18's default resourcesPreset none for both roles, one node: one finding, with the replica's
+      // capacity (it keeps dump.rdb from its full sync next to the AOF: 2B + R + B <= 6553.6Mi, 1638Mi),
+      // which bounds the master's replicated dataset too; the master alone would carry 2184Mi
+      name: 'Argo CD Application chart 18.14.0 replication, no resources: one finding, the tighter capacity',
+      code: yaml`
+        apiVersion: argoproj.io/v1alpha1
+        kind: Application
+        metadata:
+          name: redis
+          namespace: argocd
+        spec:
+          destination:
+            namespace: cache
+          source:
+            repoURL: https://charts.bitnami.com/bitnami
+            chart: redis
+            targetRevision: 18.14.0
+            helm:
+              valuesObject:
+                architecture: replication
+      `,
+      errors: [{ line: 14, column: 7, role: 'replica', includes: ['the 8Gi PVC carries the AOF cycle of a dataset up to 1638Mi: set maxmemory ≤ 1638mb'], excludes: ['2184'] }],
+    },
+    {
+      // a volume too small for any dataset of 1Mi: never advise maxmemory 0mb (no limit)
+      name: 'Bitnami values, 3Mi PVC, min-size 1mb: no dataset of 1Mi fits',
+      code: noLimitValues('3Mi', ['appendonly yes', 'auto-aof-rewrite-min-size 1mb']),
+      errors: [{ line: 6, column: 3, includes: ['the 3Mi PVC carries the AOF cycle of no dataset of 1Mi or more', 'size the PVC for the data you expect'], excludes: ['0mb'] }],
+    },
   ],
 });
+
+/** Bitnami values: standalone, resourcesPreset none (no memory limit), a PVC of `size`, and `conf` lines as commonConfiguration. */
+function noLimitValues(size: string, conf: string[] = []): string {
+  const common = conf.length ? ['commonConfiguration: |-', ...conf.map((l) => `  ${l}`)] : [];
+  return ['architecture: standalone', ...common, 'master:', '  resourcesPreset: none', '  persistence:', `    size: ${size}`].join('\n') + '\n';
+}
