@@ -330,25 +330,7 @@ ruleTester('memory-limit-missing', {
     {
       // resourcesPreset none renders no resources: the finding points at the user's `resourcesPreset: none`, not at a chart default
       name: 'Argo CD Application helm.valuesObject with resourcesPreset none',
-      code: yaml`
-        apiVersion: argoproj.io/v1alpha1
-        kind: Application
-        metadata:
-          name: redis
-          namespace: argocd
-        spec:
-          destination:
-            namespace: cache
-          source:
-            repoURL: https://charts.bitnami.com/bitnami
-            chart: redis
-            targetRevision: 19.6.0
-            helm:
-              valuesObject:
-                architecture: standalone
-                master:
-                  resourcesPreset: none
-      `,
+      code: argoApplication('19.6.0', ['architecture: standalone', 'master:', '  resourcesPreset: none']),
       errors: [{ line: 17, column: 11, at: 'resourcesPreset: none', includes: ['no memory limit'], excludes: ['(chart default)'] }],
     },
     {
@@ -381,23 +363,7 @@ ruleTester('memory-limit-missing', {
       // capacity (it keeps dump.rdb from its full sync next to the AOF: 2B + R + B <= 6553.6Mi, 1638Mi),
       // which bounds the master's replicated dataset too; the master alone would carry 2184Mi
       name: 'Argo CD Application chart 18.14.0 replication, no resources: one finding, the tighter capacity',
-      code: yaml`
-        apiVersion: argoproj.io/v1alpha1
-        kind: Application
-        metadata:
-          name: redis
-          namespace: argocd
-        spec:
-          destination:
-            namespace: cache
-          source:
-            repoURL: https://charts.bitnami.com/bitnami
-            chart: redis
-            targetRevision: 18.14.0
-            helm:
-              valuesObject:
-                architecture: replication
-      `,
+      code: argoApplication('18.14.0', ['architecture: replication']),
       errors: [{ line: 14, column: 7, role: 'replica', includes: ['the 8Gi PVC carries the AOF cycle of a dataset up to 1638Mi: set maxmemory ≤ 1638mb'], excludes: ['2184'] }],
     },
     {
@@ -413,4 +379,10 @@ ruleTester('memory-limit-missing', {
 function noLimitValues(size: string, conf: string[] = []): string {
   const common = conf.length ? ['commonConfiguration: |-', ...conf.map((l) => `  ${l}`)] : [];
   return ['architecture: standalone', ...common, 'master:', '  resourcesPreset: none', '  persistence:', `    size: ${size}`].join('\n') + '\n';
+}
+
+/** An Argo CD Application of the Bitnami redis chart `version` with `values` lines as helm.valuesObject (its first line is 14). */
+function argoApplication(version: string, values: string[]): string {
+  const head = ['apiVersion: argoproj.io/v1alpha1', 'kind: Application', 'metadata:', '  name: redis', '  namespace: argocd', 'spec:', '  destination:', '    namespace: cache', '  source:', '    repoURL: https://charts.bitnami.com/bitnami', '    chart: redis', `    targetRevision: ${version}`, '    helm:', '      valuesObject:'];
+  return [...head, ...values.map((l) => `        ${l}`)].join('\n') + '\n';
 }
