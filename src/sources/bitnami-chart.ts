@@ -393,6 +393,18 @@ export function bitnamiDefaultSource(path: string, chart: number | string | Char
   return DATA().defaultSource(path, defaultsVersion(chart));
 }
 
+/**
+ * True when a chart version renders security contexts through bitnami/common
+ * `common.compatibility.renderSecurityContext`, where `global.compatibility.openshift.adaptSecurityContext:
+ * force` omits `fsGroup`, `runAsUser` and `runAsGroup` (bitnami/common templates/_compatibility.tpl,
+ * bitnami/charts@5165628; `auto` does so only on a cluster serving `security.openshift.io/v1`):
+ * from the first release whose values have the key (18.18.0, bitnami/charts@063463f).
+ */
+export function openshiftAdaptSupported(chart: number | string | ChartVersion): boolean {
+  const since = DATA().defaultSince('global.compatibility.openshift.adaptSecurityContext');
+  return since !== undefined && semver.gte(defaultsVersion(chart), since);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Effective resources
 // ---------------------------------------------------------------------------------------------

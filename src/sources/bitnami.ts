@@ -14,6 +14,7 @@ import {
   effectiveResources,
   configLayers,
   knownTopLevelKeys,
+  openshiftAdaptSupported,
   redisVersionForChart,
 } from './bitnami-chart.js';
 
@@ -182,7 +183,7 @@ function roleDeployment(
     replicaCount: { value: 0, origin: r.origin() },
     volume: volumeOf(r),
     memoryLimit: memoryLimitOf(r, input.chartVersion ?? major),
-    fsGroup: fsGroupOf(r),
+    fsGroup: fsGroupOf(r, values, input.chartVersion ?? major),
     runAsUser: runAsUserOf(r),
     volumePermissionsInit: asBool(values.get('volumePermissions').get('enabled').value()) === true,
     image: { value: imageOf(values), origin: values.get('image').origin() },
@@ -253,11 +254,18 @@ function memoryLimitOf(r: VNode, chartVersion: string | number): Setting<number 
   return { value: null, origin: presetOrigin.kind === 'file' ? presetOrigin : resources.origin() };
 }
 
-function fsGroupOf(r: VNode): Setting<number | null> {
+/**
+ * The pod's fsGroup: `<role>.podSecurityContext.fsGroup` when the context is enabled, none when
+ * `global.compatibility.openshift.adaptSecurityContext: force` omits it (chart 18.18.0+, see
+ * openshiftAdaptSupported; `auto` depends on the cluster and is taken as not OpenShift).
+ */
+function fsGroupOf(r: VNode, values: VNode, chartVersion: string | number): Setting<number | null> {
   const psc = r.get('podSecurityContext');
   const enabled = asBool(psc.get('enabled').value());
   const fsGroup = psc.get('fsGroup');
   if (enabled === false) return { value: null, origin: psc.get('enabled').origin() };
+  const adapt = values.get('global').get('compatibility').get('openshift').get('adaptSecurityContext');
+  if (asString(adapt.value()) === 'force' && openshiftAdaptSupported(chartVersion)) return { value: null, origin: adapt.origin() };
   return { value: asNumber(fsGroup.value()) ?? null, origin: fsGroup.origin() };
 }
 

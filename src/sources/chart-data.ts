@@ -130,6 +130,13 @@ export class ChartData {
     return { version: src.version, date: src.date, commit: src.commit };
   }
 
+  /** The first release whose defaults have a leaf (dot path) or a leaf under it; undefined when none does. */
+  defaultSince(path: string): string | undefined {
+    const has = (o: Record<string, unknown> | undefined): boolean => Object.keys(o ?? {}).some((k) => k === path || k.startsWith(`${path}.`));
+    if (has(this.file.defaults.base.values)) return this.file.defaults.base.version;
+    return this.file.defaults.changes.find((c) => has(c.set))?.version;
+  }
+
   /**
    * The keys under `parent` (`''` for the top level, `master`, `sentinel`) in any release of chart
    * major `major` (all releases when undefined).
