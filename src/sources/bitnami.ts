@@ -370,25 +370,56 @@ function distance(a: string, b: string, max = Infinity): number {
     }
     // every later row is at least this row's minimum: already too far
     if (rowMin > max) return rowMin;
-    [prev, cur] = [cur, prev];
+    const t = prev;
+    prev = cur;
+    cur = t;
   }
   return prev[b.length];
 }
 let ROWS = [new Uint32Array(64), new Uint32Array(64)];
 
 /**
+ * The characters of a string as a 32-bit set (char code mod 32). One edit adds or removes at most
+ * two members of a string's character set, so the edit distance of two strings is at least half
+ * the members their sets do not share; folding characters into 32 classes only merges members,
+ * so the bound still holds on the masks.
+ */
+function charMask(s: string): number {
+  let m = 0;
+  for (let i = 0; i < s.length; i++) m |= 1 << (s.charCodeAt(i) & 31);
+  return m;
+}
+
+function popcount(x: number): number {
+  let n = 0;
+  for (let v = x >>> 0; v; v &= v - 1) n++;
+  return n;
+}
+
+/** A known key, its lower-case form and that form's {@link charMask}. */
+export type KnownKey = readonly [key: string, lower: string, mask: number];
+
+/** Known keys in the form {@link closestKey} takes. */
+export function knownKeyList(keys: Iterable<string>): KnownKey[] {
+  return [...keys].map((k) => [k, k.toLowerCase(), charMask(k.toLowerCase())]);
+}
+
+/**
  * The known key closest to `key` within `max` edits (compared in lower case), or undefined. Keys
  * whose length differs by more than the best distance so far are skipped (the distance is at
- * least the length difference) and a distance stops once a row exceeds it, so an unknown key
- * costs O(known keys) and a long one no more than a short one.
- * @param known the known keys, with their lower-case forms
+ * least the length difference), and so are keys whose character sets differ too much
+ * ({@link charMask}); a distance stops once a row exceeds it, so an unknown key costs O(known
+ * keys) and a long one no more than a short one (100,000 unknown keys: issue 13).
+ * @param known the known keys, with their lower-case forms and masks
  */
-function closestKey(key: string, known: ReadonlyArray<readonly [string, string]>, max: number): string | undefined {
+export function closestKey(key: string, known: ReadonlyArray<KnownKey>, max: number): string | undefined {
   const k = key.toLowerCase();
+  const mask = charMask(k);
   let best: string | undefined;
   let bestD = max + 1;
-  for (const [cand, lower] of known) {
+  for (const [cand, lower, m] of known) {
     if (Math.abs(lower.length - k.length) >= bestD) continue;
+    if (popcount(mask ^ m) > 2 * (bestD - 1)) continue;
     const d = distance(k, lower, bestD - 1);
     if (d < bestD) {
       best = cand;
@@ -401,7 +432,7 @@ function closestKey(key: string, known: ReadonlyArray<readonly [string, string]>
 /** Top-level keys in user layers that the chart does not read: a misplaced key is silently ignored by Helm. */
 function ignoredKeys(layers: VNode[], major: number, object: { kind: string; namespace?: string; name: string }): SourceFinding[] {
   const known = knownTopLevelKeys(major);
-  const knownList = [...known].map((k) => [k, k.toLowerCase()] as const);
+  const knownList = knownKeyList(known);
   const out: SourceFinding[] = [];
   for (const layer of layers) {
     if (layer.kind() !== 'map') continue;

@@ -99,59 +99,67 @@ export function objectDocument(object: unknown, file: string): LoadedDocument {
   return { file, index: 0, doc: doc as unknown as LoadedDocument['doc'], ctx };
 }
 
-/** A value still to convert: its container (a seq: index; a map: key) and how deep it is. */
+/** A container being converted: its node, its JSON value, its keys (a map) and the next child. */
 interface Frame {
-  value: unknown;
-  depth: number;
-  /** undefined for the root */
-  container?: YAMLSeq | YAMLMap;
-  key: string | number;
-  /** the frame of the container (for the depth error's path) */
-  parent?: Frame;
+  node: YAMLSeq | YAMLMap;
+  value: unknown[] | Record<string, unknown>;
+  /** a map's keys; undefined for a sequence */
+  keys: string[] | undefined;
+  next: number;
 }
 
-/** Convert a JSON value into yaml nodes, each with its own range numbered in document order (keys included). */
+/**
+ * Convert a JSON value into yaml nodes, each with its own range numbered in document order (keys
+ * included). Depth-first with an explicit stack of the open containers only: scalars (most of a
+ * large object) are converted in place, without a frame each.
+ * @throws ObjectTooDeepError past {@link MAX_OBJECT_DEPTH}
+ */
 function toNodes(value: unknown): Node {
-  let root: Node | undefined;
   let n = 0;
   const number = (node: Node) => {
     node.range = [n, n + 1, n + 1];
     n++;
   };
-  const stack: Frame[] = [{ value, depth: 1, key: '' }];
-  // Pre-order: a node is attached (a map value numbers its key first) and numbered, then its
-  // children are pushed in reverse so that they come off the stack in order.
-  while (stack.length) {
-    const f = stack.pop()!;
-    const v = f.value;
-    let node: Node;
+  const stack: Frame[] = [];
+  /** a node for v, numbered; a container is opened (pushed) */
+  const open = (v: unknown): Node => {
     if (v !== null && typeof v === 'object') {
-      if (f.depth > MAX_OBJECT_DEPTH) throw new ObjectTooDeepError(pathOf(f));
-      node = Array.isArray(v) ? new YAMLSeq() : new YAMLMap();
-    } else node = new Scalar(v === undefined ? null : v);
-    if (!f.container) root = node;
-    else if (typeof f.key === 'number') (f.container as YAMLSeq).items[f.key] = node;
-    else {
-      const key = new Scalar(f.key);
-      number(key);
-      (f.container as YAMLMap).items.push(new Pair(key, node));
+      if (stack.length >= MAX_OBJECT_DEPTH) throw new ObjectTooDeepError(shortPath(stack.map((f) => (f.keys ? f.keys[f.next - 1] : f.next - 1))));
+      const node = Array.isArray(v) ? new YAMLSeq() : new YAMLMap();
+      number(node);
+      const keys = Array.isArray(v) ? undefined : Object.keys(v);
+      if (!keys) (node as YAMLSeq).items.length = (v as unknown[]).length;
+      stack.push({ node, value: v as unknown[] | Record<string, unknown>, keys, next: 0 });
+      return node;
     }
+    const node = new Scalar(v === undefined ? null : v);
     number(node);
-    if (node instanceof YAMLSeq) {
-      const arr = v as unknown[];
-      node.items.length = arr.length;
-      for (let i = arr.length - 1; i >= 0; i--) stack.push({ value: arr[i], depth: f.depth + 1, container: node, key: i, parent: f });
-    } else if (node instanceof YAMLMap) {
-      const obj = v as Record<string, unknown>;
-      const keys = Object.keys(obj);
-      for (let i = keys.length - 1; i >= 0; i--) stack.push({ value: obj[keys[i]], depth: f.depth + 1, container: node, key: keys[i], parent: f });
+    return node;
+  };
+  const root = open(value);
+  while (stack.length) {
+    const f = stack[stack.length - 1];
+    if (f.keys) {
+      if (f.next >= f.keys.length) {
+        stack.pop();
+        continue;
+      }
+      const k = f.keys[f.next++];
+      const key = new Scalar(k);
+      number(key);
+      // the pair first (the value may open a container that is filled afterwards)
+      const pair = new Pair<Node, Node | null>(key, null);
+      (f.node as YAMLMap).items.push(pair);
+      pair.value = open((f.value as Record<string, unknown>)[k]);
+    } else {
+      const arr = f.value as unknown[];
+      if (f.next >= arr.length) {
+        stack.pop();
+        continue;
+      }
+      const i = f.next++;
+      (f.node as YAMLSeq).items[i] = open(arr[i]);
     }
   }
-  return root!;
-}
-
-function pathOf(f: Frame): string {
-  const keys: Array<string | number> = [];
-  for (let p: Frame | undefined = f; p?.container; p = p.parent) keys.push(p.key);
-  return shortPath(keys.reverse());
+  return root;
 }
