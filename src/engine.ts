@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { loadPaths, parseText, type InputLimits, type LoadedDocument } from './load/documents.js';
+import { DEFAULT_LIMITS, loadPaths, parseText, type InputLimits, type LoadedDocument } from './load/documents.js';
 import { asString, type YamlVNode } from './load/vnode.js';
 import { expiredExemptions, findExemption, type ExemptableObject, type ExemptionEntry, type ExemptionOptions } from './policy/exemptions.js';
 import type { Policy } from './policy/policy.js';
@@ -9,10 +9,10 @@ import { RULES } from './rules/index.js';
 import type { RuleResult } from './rules/rule.js';
 import type { Projection } from './model/projection.js';
 import { projectDeployment } from './rules/projection.js';
-import { findingObject, objectRefOf, resolveWorkload, rootOf, workloadAnnotationProblems, type WorkloadFlags } from './sources/common.js';
+import { findingObject, objectRefOf, resolveWorkload, rootOf, workloadAnnotationProblems, type FileReader, type WorkloadFlags } from './sources/common.js';
 import { collectDeployments, type ChartBeside } from './sources/index.js';
 import { REDIS_PREFILTER } from './sources/prefilter.js';
-import { redisDependencyVersion } from './sources/values-file.js';
+import { redisDependency } from './sources/values-file.js';
 import type { Finding, InputError, RedisDeployment, Severity, SourcePosition } from './types.js';
 
 /** What one lint run found. */
@@ -62,14 +62,15 @@ export { IGNORE_ALL, IGNORE_CHECK_PREFIX } from './policy/exemptions.js';
 export async function lintPaths(paths: string[], opts: LintOptions): Promise<LintResult> {
   const load = await loadPaths(paths, undefined, { exclude: opts.exclude, prefilter: opts.prefilter === false ? undefined : REDIS_PREFILTER, limits: opts.limits });
   const values = opts.valuesFiles?.length ? await loadPaths(opts.valuesFiles, undefined, { limits: opts.limits }) : undefined;
-  const result = lintDocuments(load.documents, opts.policy, values?.documents, opts.workloadFlags, { precedence: false });
+  const reader = referencedFileReader(load.documents, opts.limits ?? DEFAULT_LIMITS);
+  const result = lintDocuments(load.documents, opts.policy, values?.documents, opts.workloadFlags, { precedence: false, readFile: reader.read });
   const inputErrors = [...load.errors, ...(values?.errors ?? [])];
   const parseFindings = inputErrors.map((e) => ({ ruleId: 'invalid-yaml', severity: severityOf(opts.policy, 'invalid-yaml') ?? 'error', message: e.message, pos: e.pos }) as Finding);
   for (const s of [...load.skipped, ...(values?.skipped ?? [])]) {
     const severity = severityOf(opts.policy, s.ruleId);
     if (severity) parseFindings.push({ ruleId: s.ruleId, severity, message: s.message, pos: s.pos });
   }
-  const texts = new Map([...load.texts, ...(values?.texts ?? [])]);
+  const texts = new Map([...reader.texts, ...load.texts, ...(values?.texts ?? [])]);
   const severities = Object.fromEntries(Object.keys(opts.policy.rules).map((id) => [id, severityOf(opts.policy, id)]));
   const findings = applyPrecedence(applySuppressions([...parseFindings, ...result.findings], texts, severities, new Set(Object.keys(opts.policy.rules))));
   return {
@@ -98,9 +99,9 @@ export function lintDocuments(
   policy: Policy,
   valuesDocs?: LoadedDocument[],
   workloadFlags?: WorkloadFlags,
-  exemptionOptions: ExemptionOptions & { precedence?: boolean } = {},
+  exemptionOptions: ExemptionOptions & { precedence?: boolean; readFile?: FileReader } = {},
 ): Omit<LintResult, 'files' | 'inputErrors' | 'texts' | 'notices'> {
-  const collected = collectDeployments(documents, { valuesDocs, chartOf: chartBeside });
+  const collected = collectDeployments(documents, { valuesDocs, chartOf: chartBeside, readFile: exemptionOptions.readFile });
   const exemptions = policy.exemptions ?? [];
   const now = exemptionOptions.now ?? new Date();
   const exemptOpts: ExemptionOptions = { ...exemptionOptions, now };
@@ -267,7 +268,10 @@ export function sortFindings(findings: Finding[]): Finding[] {
 /**
  * The chart a values file belongs to, from a Chart.yaml in the same directory: its name, and the
  * Bitnami redis chart version when it is the chart itself (`name: redis`) or an umbrella chart's
- * `dependencies: [{name: redis}]`. Undefined without a readable Chart.yaml.
+ * `dependencies: [{name: redis}]`, with the values key of that dependency (its `alias:`, else
+ * `redis`). Helm installs the versions of `Chart.lock` (written by `helm dependency update`),
+ * so a Chart.lock beside it gives the redis version instead of the Chart.yaml range.
+ * Undefined without a readable Chart.yaml.
  */
 function chartBeside(file: string): ChartBeside | undefined {
   if (file === '<stdin>') return undefined;
@@ -284,7 +288,51 @@ function chartBeside(file: string): ChartBeside | undefined {
     const version = asString(v.value());
     return { name, pos: nameNode.pos(), isRedis: true, redis: version ? { version, pos: v.pos() } : undefined };
   }
-  const deps = root.child('dependencies').items() as YamlVNode[];
-  const isRedis = deps.some((dep) => asString(dep.get('name').value()) === 'redis');
-  return { name, pos: nameNode.pos(), isRedis, redis: redisDependencyVersion(doc) };
+  const dep = redisDependency(doc);
+  if (!dep) return { name, pos: nameNode.pos(), isRedis: false };
+  const lockFile = path.join(path.dirname(file), 'Chart.lock');
+  const lock = existsSync(lockFile) ? parseText(readFileSync(lockFile, 'utf8'), lockFile).documents[0] : undefined;
+  const locked = lock ? redisDependency(lock) : undefined;
+  return { name, pos: nameNode.pos(), isRedis: true, redis: locked?.version ?? dep.version, valuesKey: dep.alias ?? 'redis' };
+}
+
+/**
+ * A reader for files the inputs refer to (sources/common.ts FileReader): the run's own documents
+ * when the file is among the inputs, else the file read from disk (a regular file up to the
+ * input size limit) and parsed once; unreadable or unparseable files read as undefined.
+ * @returns the reader and the texts of the files it read from disk (for suppressions and snippets)
+ */
+function referencedFileReader(loaded: readonly LoadedDocument[], limits: Pick<InputLimits, 'maxFileBytes' | 'maxDocuments'>): { read: FileReader; texts: Map<string, string> } {
+  const byPath = new Map<string, LoadedDocument[]>();
+  for (const d of loaded) {
+    const key = path.resolve(d.file);
+    const list = byPath.get(key);
+    if (list) list.push(d);
+    else byPath.set(key, [d]);
+  }
+  const texts = new Map<string, string>();
+  const cache = new Map<string, LoadedDocument[] | undefined>();
+  const read: FileReader = (file) => {
+    const key = path.resolve(file);
+    const own = byPath.get(key);
+    if (own) return own;
+    if (cache.has(key)) return cache.get(key);
+    let docs: LoadedDocument[] | undefined;
+    try {
+      const st = statSync(key);
+      if (st.isFile() && st.size <= limits.maxFileBytes) {
+        const text = readFileSync(key, 'utf8');
+        const parsed = parseText(text, file, limits);
+        if (!parsed.errors.length) {
+          docs = parsed.documents;
+          texts.set(file, text);
+        }
+      }
+    } catch {
+      docs = undefined; // missing or unreadable: the source says the values were not read
+    }
+    cache.set(key, docs);
+    return docs;
+  };
+  return { read, texts };
 }

@@ -1,10 +1,8 @@
-import { mentionsRedis, parseText, embeddedContext, isStringScalar, type LoadedDocument } from '../load/documents.js';
-import { YamlVNode, asString, type VNode } from '../load/vnode.js';
+import { mentionsRedis, type LoadedDocument } from '../load/documents.js';
+import { asString, type VNode, type YamlVNode } from '../load/vnode.js';
 import type { ObjectRef } from '../types.js';
-import { bitnamiDeployments } from './bitnami.js';
-import { findingObject, objectRefOf, rootOf, workloadFromAnnotations, type SourceFinding, type SourceResult } from './common.js';
-import { identifyChart } from './chart-identity.js';
-import { otherChartNotice } from './helm-release.js';
+import { chartReleaseDeployments, embeddedValues } from './chart-release.js';
+import { findingObject, objectRefOf, rootOf, type SourceFinding, type SourceResult } from './common.js';
 import { setParametersLayer, type SetParameter } from './helm-set.js';
 
 /**
@@ -48,12 +46,13 @@ function sourceDeployments(source: YamlVNode, ref: ObjectRef): SourceResult {
   const path = asString(source.get('path').value());
   const helm = source.child('helm');
   const findings: SourceFinding[] = [];
+  const unread: SourceFinding[] = [];
   const layers: VNode[] = [];
   // valueFiles: external files
   const valueFiles = helm.child('valueFiles');
   if (valueFiles.exists && valueFiles.items().length) {
     const names = valueFiles.items().map((i) => asString(i.value()) ?? '?');
-    findings.push({
+    unread.push({
       ruleId: 'unresolved-values',
       message: `value files ${names.join(', ')} are not read (pass them with --values to evaluate them): evaluated inline values and chart defaults only`,
       pos: valueFiles.pos(),
@@ -61,20 +60,10 @@ function sourceDeployments(source: YamlVNode, ref: ObjectRef): SourceResult {
     });
   }
   const valuesStr = helm.child('values');
-  if (valuesStr.exists && isStringScalar(valuesStr.node)) {
-    const ctx = embeddedContext(valuesStr.node, valuesStr.ctx, valuesStr.path);
-    const parsed = parseText(ctx.text, ctx.file);
-    const inner = parsed.documents[0];
-    if (parsed.errors.length) {
-      // map the inner error position into the file
-      const e = parsed.errors[0];
-      const at = ctx.locate(offsetOf(ctx.text, e.pos.line, e.pos.column));
-      findings.push({ ruleId: 'invalid-yaml', message: `helm.values: ${e.message}`, pos: { ...e.pos, line: at.line, column: at.col, endLine: at.line, endColumn: at.col, yamlPath: valuesStr.pos().yamlPath }, object: obj });
-    } else if (inner) {
-      layers.push(YamlVNode.root(inner.doc, ctx));
-    }
-  } else if (valuesStr.exists) {
-    layers.push(valuesStr);
+  if (valuesStr.exists) {
+    const parsed = embeddedValues(valuesStr);
+    if ('layer' in parsed) layers.push(parsed.layer);
+    else findings.push({ ...parsed.error, message: `helm.${parsed.error.message}`, object: obj });
   }
   const valuesObject = helm.child('valuesObject');
   if (valuesObject.exists) layers.push(valuesObject);
@@ -88,43 +77,27 @@ function sourceDeployments(source: YamlVNode, ref: ObjectRef): SourceResult {
     }));
     layers.push(setParametersLayer(list, params.pos()));
   }
-  if (!chart) {
-    // a Git source: the chart's own directory in bitnami/charts, or a directory/kustomize source (not a chart)
-    if (path && /(^|\/)bitnami\/redis\/?$/.test(path) && (!repo || /bitnami\/charts/i.test(repo))) {
-      // the Bitnami redis chart from its Git repository: evaluated below
-    } else {
-      const notice: SourceFinding[] = mentionsRedis(path ?? '')
-        ? [{ ruleId: 'unresolved-values', message: `directory source "${path}"${repo ? ` of ${repo}` : ''} (plain manifests or kustomize, not a chart) is rendered by Argo CD from Git: not evaluated here; lint that directory itself`, pos: source.pos(), object: obj }]
-        : [];
-      return { deployments: [], findings: notice };
-    }
-  } else {
-    const merged = layers.map((l) => l.value()).find((v) => v !== undefined);
-    const id = identifyChart(chart, repo, merged);
-    if (id.verdict !== 'yes') {
-      // another chart: only a Redis-looking one is worth a notice (value-file notices would be noise)
-      const what = `chart "${chart}"${repo ? ` from ${repo}` : ''}`;
-      const notice: SourceFinding[] = mentionsRedis(`${chart} ${repo ?? ''}`)
-        ? [{ ruleId: 'unresolved-values', message: id.verdict === 'unknown' ? `cannot tell whether ${what} is the Bitnami redis chart (${id.reason}): not evaluated` : otherChartNotice(what, { chart, reason: id.reason }), pos: source.pos(), object: obj }]
-        : [];
-      return { deployments: [], findings: notice };
-    }
+  // a Git source: the chart's own directory in bitnami/charts, or a directory/kustomize source (not a chart)
+  const gitChart = !chart && path !== undefined && /(^|\/)bitnami\/redis\/?$/.test(path) && (!repo || /bitnami\/charts/i.test(repo));
+  if (!chart && !gitChart) {
+    const notice: SourceFinding[] = mentionsRedis(path ?? '')
+      ? [{ ruleId: 'unresolved-values', message: `directory source "${path}"${repo ? ` of ${repo}` : ''} (plain manifests or kustomize, not a chart) is rendered by Argo CD from Git: not evaluated here; lint that directory itself`, pos: source.pos(), object: obj }]
+      : [];
+    return { deployments: [], findings: notice };
   }
   const version = source.child('targetRevision');
-  const r = bitnamiDeployments({
+  const r = chartReleaseDeployments({
+    chart: chart ?? 'redis',
+    url: repo,
+    // a Git source's targetRevision is a branch or commit, not a chart version
+    version: chart ? asString(version.value()) : undefined,
+    versionPos: version.exists ? version.pos() : source.pos(),
+    chartPos: source.pos(),
     layers,
     object: ref,
-    chartVersion: chart ? asString(version.value()) : undefined,
-    chartVersionPos: version.exists ? version.pos() : source.pos(),
     source: 'argocd-application',
     anchor: helm.exists ? helm.pos() : source.pos(),
-    workload: workloadFromAnnotations(ref),
+    unread: () => unread,
   });
   return { deployments: r.deployments, findings: [...findings, ...r.findings] };
-}
-
-function offsetOf(text: string, line: number, col: number): number {
-  let off = 0;
-  for (let l = 1; l < line; l++) off = text.indexOf('\n', off) + 1;
-  return off + col - 1;
 }

@@ -27,6 +27,8 @@ export interface BitnamiInput {
   chartVersion?: string;
   /** where the chart version is stated (for the unresolved notice) */
   chartVersionPos?: SourcePosition;
+  /** why the version is unknown, when the input says it cannot be read offline (an OCI digest pin): replaces "version unknown" in the notice */
+  versionUnknownWhy?: string;
   /** adapter name for RedisDeployment.source */
   source: string;
   /** anchor for defaults when no user layer has a closer node (e.g. `spec.values` or the object) */
@@ -64,7 +66,7 @@ export function bitnamiDeployments(input: BitnamiInput): SourceResult {
       ruleId: 'unresolved-values',
       message: input.chartVersion
         ? `chart version "${input.chartVersion}" not understood: assumed Bitnami redis chart ${major}.x defaults`
-        : `Bitnami redis chart version unknown: assumed chart ${major}.x defaults (Redis ${redisVersionForChart(String(major)).label})` +
+        : `${input.versionUnknownWhy ?? 'Bitnami redis chart version unknown'}: assumed chart ${major}.x defaults (Redis ${redisVersionForChart(String(major)).label})` +
           (input.source === 'bitnami-values' ? '; a Chart.yaml beside the values file with the redis version pins it' : ''),
       pos: where,
       object: obj,

@@ -39,7 +39,22 @@ export interface RunContext {
   ociRepositories: OciRepositoryEntry[];
   /** Flux HelmRepositories of the run (name, namespace, URL), for HelmRelease `sourceRef` */
   helmRepositories: HelmRepositoryEntry[];
+  /** kustomizations of the run (kustomization.yaml documents), for generated ConfigMaps/Secrets and `helmCharts:` */
+  kustomizations: LoadedDocument[];
+  /** reads a file an input refers to (helmfile values, a kustomize generator's file); absent: no file is read (the webhook) */
+  readFile?: FileReader;
+  /** resolved paths of files read as a release's values: not linted again on their own */
+  consumed: Set<string>;
 }
+
+/**
+ * Reads a YAML file that an input refers to by path (a helmfile release's values file, the file
+ * a kustomize configMapGenerator turns into the ConfigMap a HelmRelease's `valuesFrom` names, a
+ * Chart.lock). The path is absolute or relative to the working directory. Returns the documents
+ * (the run's own when the file is among the inputs), or undefined when it cannot be read (missing,
+ * too large, not YAML): the caller then says the values were not read.
+ */
+export type FileReader = (file: string) => LoadedDocument[] | undefined;
 
 /** A Flux HelmRepository (`source.toolkit.fluxcd.io`): its name, namespace and `spec.url`. */
 export interface HelmRepositoryEntry {

@@ -1,11 +1,14 @@
+import path from 'node:path';
 import { mentionsRedis, type LoadedDocument } from '../load/documents.js';
 import { asString } from '../load/vnode.js';
 import type { RedisDeployment, SourcePosition } from '../types.js';
 import { argoApplicationDeployments, isArgoApplication } from './argocd-application.js';
-import { findingObject, objectRefOf, rootOf, type RunContext, type SourceFinding, type SourceResult } from './common.js';
+import { findingObject, objectRefOf, rootOf, type FileReader, type RunContext, type SourceFinding, type SourceResult } from './common.js';
 import { configMapEntry, configMapDeployments } from './configmap.js';
 import { REFERENCED_KINDS } from './prefilter.js';
 import { helmReleaseDeployments, isHelmRelease } from './helm-release.js';
+import { helmfileDeployments, isHelmfile } from './helmfile.js';
+import { isKustomization } from './kustomize.js';
 import { bitnamiValuesRoot, valuesDeployments } from './values-file.js';
 import { describeOtherRedisObject, describeOtherRedisValues, otherValuesMessage } from './not-evaluated.js';
 import { configMapsReferencedBy, isRedisWorkload, persistentVolumeClaimEntry, workloadDeployments, type PvcEntry } from './workload.js';
@@ -25,6 +28,8 @@ export interface CollectOptions {
    * that name is, and the Bitnami redis chart version when it is the redis chart or depends on it
    */
   chartOf?: (file: string) => ChartBeside | undefined;
+  /** reads files inputs refer to (helmfile values, kustomize generator files); without it none are read */
+  readFile?: FileReader;
 }
 
 /** A Chart.yaml beside a values file (see CollectOptions.chartOf). */
@@ -33,8 +38,10 @@ export interface ChartBeside {
   pos: SourcePosition;
   /** the chart is the redis chart (`name: redis`) or has a `redis` dependency */
   isRedis: boolean;
-  /** the redis chart's version, or the umbrella's `redis` dependency version, when given */
+  /** the redis chart's version, or the umbrella's `redis` dependency version (Chart.lock's when there is one), when given */
   redis?: { version: string; pos: SourcePosition };
+  /** for an umbrella chart: the values key of its redis dependency (its `alias:`, else `redis`) */
+  valuesKey?: string;
 }
 
 /**
@@ -44,7 +51,7 @@ export interface ChartBeside {
  * other kinds are skipped quietly. Pure: reads nothing but the documents given.
  */
 export function collectDeployments(documents: LoadedDocument[], opts: CollectOptions = {}): CollectResult {
-  const run: RunContext = { configMaps: [], valuesFiles: opts.valuesDocs ?? [], ociRepositories: [], helmRepositories: [] };
+  const run: RunContext = { configMaps: [], valuesFiles: opts.valuesDocs ?? [], ociRepositories: [], helmRepositories: [], kustomizations: [], readFile: opts.readFile, consumed: new Set() };
   const pvcs: PvcEntry[] = [];
   const kinds = documents.map((d) => {
     const root = rootOf(d);
@@ -79,10 +86,14 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
       });
       return 'other';
     }
+    if (isKustomization(root)) run.kustomizations.push(d);
     if (isHelmRelease(root)) return 'helmrelease';
     if (isArgoApplication(root)) return 'argocd';
+    if (isHelmfile(root)) return 'helmfile';
     if (isRedisWorkload(root)) return 'workload';
     if (bitnamiValuesRoot(root)) return 'values';
+    // an umbrella chart beside it with a redis dependency: its values key (the dependency's alias) holds the redis values
+    if (isPlainValues(root) && subchartValues(root, opts.chartOf?.(d.file))) return 'values';
     // a Chart.yaml beside it says which chart the values are for, whatever their shape
     if (isPlainValues(root) && mentionsRedis(opts.chartOf?.(d.file)?.name ?? '')) return 'values';
     if (isPlainValues(root) && describeOtherRedisValues(root.value(), `${d.file}\n${d.ctx.text.slice(0, 4096)}`)) return 'othervalues';
@@ -99,10 +110,15 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
   documents.forEach((d, i) => {
     if (kinds[i] === 'helmrelease') add(helmReleaseDeployments(d, run));
     else if (kinds[i] === 'argocd') add(argoApplicationDeployments(d));
+    else if (kinds[i] === 'helmfile') add(helmfileDeployments(d, run));
     else if (kinds[i] === 'workload') add(workloadDeployments(d, run, pvcs));
-    else if (kinds[i] === 'values') add(valuesOfChart(d, opts.chartOf?.(d.file)));
-    else if (kinds[i] === 'othervalues') add(otherValues(d));
     else if (kinds[i] === 'otherobject') add(otherObject(d));
+  });
+  // values files last: a file a release above read as its values (run.consumed) is not linted again alone
+  documents.forEach((d, i) => {
+    if ((kinds[i] === 'values' || kinds[i] === 'othervalues') && run.consumed.has(path.resolve(d.file))) return;
+    if (kinds[i] === 'values') add(valuesOfChart(d, opts.chartOf?.(d.file)));
+    else if (kinds[i] === 'othervalues') add(otherValues(d));
   });
   const referenced = configMapsReferencedBy(workloads, run);
   for (const e of run.configMaps) add(configMapDeployments(e.doc, run, referenced));
@@ -147,7 +163,7 @@ function otherObject(d: LoadedDocument): SourceResult {
  * `unresolved-values` notice (never a silent pass).
  */
 function valuesOfChart(d: LoadedDocument, chart: ChartBeside | undefined): SourceResult {
-  if (!chart || chart.isRedis) return valuesDeployments([d], chart?.redis);
+  if (!chart || chart.isRedis) return valuesDeployments([d], chart?.redis, subchartValues(rootOf(d), chart));
   if (!mentionsRedis(chart.name)) return { deployments: [], findings: [] };
   const root = rootOf(d);
   return {
@@ -161,4 +177,15 @@ function valuesOfChart(d: LoadedDocument, chart: ChartBeside | undefined): Sourc
       },
     ],
   };
+}
+
+/**
+ * The redis values of an umbrella chart's values document: the map under the redis dependency's
+ * values key (its alias) when the sub-chart is not switched off (`enabled: false`, the usual
+ * dependency `condition`); undefined otherwise.
+ */
+function subchartValues(root: ReturnType<typeof rootOf>, chart: ChartBeside | undefined): ReturnType<typeof rootOf> | undefined {
+  if (!chart?.valuesKey) return undefined;
+  const sub = root.child(chart.valuesKey);
+  return sub.kind() === 'map' && sub.get('enabled').value() !== false ? sub : undefined;
 }

@@ -1,3 +1,5 @@
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import jsyaml from 'js-yaml';
 import { mentionsRedis, type Prefilter, type SkimResult } from '../load/documents.js';
 import { isBitnamiRedisValues } from './bitnami-chart.js';
@@ -38,6 +40,8 @@ export function skimForRedis(text: string, file?: string): SkimResult | undefine
     if (kind === undefined && o.apiVersion === undefined && (isBitnamiRedisValues(o) || isBitnamiRedisValues(o.redis))) return { concernsRedis: true };
     // values in a directory or file named after Redis/Valkey/KeyDB (`apps/valkey/values.yaml`): the chart may be one redis-lint only names
     if (kind === undefined && o.apiVersion === undefined && file !== undefined && mentionsRedis(file.split(/[\\/]/).slice(-3).join('/'))) return { concernsRedis: true };
+    // values of an umbrella chart whose Chart.yaml beside them depends on redis (under any alias)
+    if (kind === undefined && o.apiVersion === undefined && file !== undefined && chartBesideMentionsRedis(file)) return { concernsRedis: true };
     if (kind === 'ConfigMap' && o.data && typeof o.data === 'object') {
       for (const [k, v] of Object.entries(o.data as Record<string, unknown>)) if (typeof v === 'string' && looksLikeRedisConf(k, v)) return { concernsRedis: true };
     }
@@ -45,6 +49,25 @@ export function skimForRedis(text: string, file?: string): SkimResult | undefine
     objects.push({ kind, name: meta && typeof meta.name === 'string' ? meta.name : undefined });
   }
   return { concernsRedis: false, objects };
+}
+
+const chartYamlMentions = new Map<string, boolean>();
+
+/** True when a Chart.yaml in the file's directory names Redis, Valkey or KeyDB (read once per directory per process). */
+function chartBesideMentionsRedis(file: string): boolean {
+  const dir = path.dirname(path.resolve(file));
+  let yes = chartYamlMentions.get(dir);
+  if (yes === undefined) {
+    try {
+      const chart = path.join(dir, 'Chart.yaml');
+      yes = statSync(chart).size < 1024 * 1024 && mentionsRedis(readFileSync(chart, 'utf8'));
+    } catch {
+      yes = false;
+    }
+    if (chartYamlMentions.size > 10_000) chartYamlMentions.clear();
+    chartYamlMentions.set(dir, yes);
+  }
+  return yes;
 }
 
 /** The first pass the CLI's lint and project runs use (LoadOptions.prefilter). */

@@ -31,12 +31,13 @@ function valuesObject(file: string, pos: SourcePosition): ObjectRef {
  * (`-f a.yaml -f b.yaml`: later wins), each read at its Bitnami root (plain or under `redis:`).
  * @param docs values documents, lowest precedence first
  * @param chartVersion chart version when known (e.g. from an umbrella Chart.yaml), else undefined
+ * @param subchart the redis values of one of `docs` when an umbrella Chart.yaml names their key (a dependency `alias:`)
  */
-export function valuesDeployments(docs: LoadedDocument[], chartVersion?: { version: string; pos: SourcePosition }): SourceResult {
+export function valuesDeployments(docs: LoadedDocument[], chartVersion?: { version: string; pos: SourcePosition }, subchart?: YamlVNode): SourceResult {
   const layers: VNode[] = [];
   for (const d of docs) {
     const root = rootOf(d);
-    layers.push(bitnamiValuesRoot(root) ?? root);
+    layers.push(subchart && subchart.ctx === root.ctx ? subchart : (bitnamiValuesRoot(root) ?? root));
   }
   const last = layers[layers.length - 1] as YamlVNode;
   const ref = valuesObject(last.ctx.file, { ...last.pos(), endLine: last.pos().line, endColumn: last.pos().column });
@@ -52,14 +53,18 @@ export function valuesDeployments(docs: LoadedDocument[], chartVersion?: { versi
   });
 }
 
-/** The `redis` dependency version of an umbrella Chart.yaml document (`dependencies: [{name: redis, version}]`). */
-export function redisDependencyVersion(chartYaml: LoadedDocument): { version: string; pos: SourcePosition } | undefined {
+/**
+ * The `redis` dependency of an umbrella Chart.yaml or Chart.lock document (`dependencies: [{name:
+ * redis, version, alias}]`): its version (a range in Chart.yaml, exact in Chart.lock) and the
+ * values key Helm gives it (`alias:`, else the name).
+ */
+export function redisDependency(chartYaml: LoadedDocument): { version?: { version: string; pos: SourcePosition }; alias?: string } | undefined {
   const deps = rootOf(chartYaml).child('dependencies');
   for (const dep of deps.items() as YamlVNode[]) {
     if (asString(dep.get('name').value()) !== 'redis') continue;
     const v = dep.child('version');
     const version = asString(v.value());
-    if (version) return { version, pos: v.pos() };
+    return { version: version ? { version, pos: v.pos() } : undefined, alias: asString(dep.get('alias').value()) };
   }
   return undefined;
 }
