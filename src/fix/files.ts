@@ -56,9 +56,18 @@ export function applyFilePlans(plan: FixPlanOfFiles, texts: ReadonlyMap<string, 
     try {
       // suggestions are made against the original text, each fix on its own (also when another
       // finding's fix already made the same change)
-      for (const [file, fileOps] of byFileOf(fix.ops)) edits.push(...applyYamlEdits(file, texts.get(file)!, fileOps).edits);
-      for (const [file, fileOps] of byFileOf(fix.ops.filter((o) => !seen.has(JSON.stringify(o))))) {
-        next.set(file, applyYamlEdits(file, after.get(file) ?? texts.get(file)!, fileOps).text);
+      const original = new Map<string, ReturnType<typeof applyYamlEdits>>();
+      for (const [file, fileOps] of byFileOf(fix.ops)) {
+        const r = applyYamlEdits(file, texts.get(file)!, fileOps);
+        original.set(file, r);
+        edits.push(...r.edits);
+      }
+      const unseen = fix.ops.filter((o) => !seen.has(JSON.stringify(o)));
+      for (const [file, fileOps] of byFileOf(unseen)) {
+        // the same edit on the same text (the file's first fix, all its ops new): reuse it (each
+        // applyYamlEdits parses the file once per op: 1 MB files, issue 13)
+        const same = !after.has(file) && unseen.length === fix.ops.length;
+        next.set(file, same ? original.get(file)!.text : applyYamlEdits(file, after.get(file) ?? texts.get(file)!, fileOps).text);
       }
     } catch (e) {
       if (!(e instanceof YamlEditError)) throw e;

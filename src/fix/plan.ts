@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
-import type { LoadedDocument } from '../load/documents.js';
+import { firstDuplicateKey, type LoadedDocument } from '../load/documents.js';
 import type { Projection } from '../model/projection.js';
 import { ruleById } from '../rules/index.js';
 import { isBitnamiRedisValues } from '../sources/bitnami-chart.js';
@@ -76,8 +76,9 @@ export class EditableDocs {
       if (raw !== undefined && file !== '<stdin>') {
         const text = raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
         const lc = new LineCounter();
-        const parsed = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: true });
-        if (Array.isArray(parsed) && parsed.every((d) => d.errors.length === 0)) {
+        // duplicate keys by our O(n) check, not yaml's O(n²) uniqueKeys (issue 13)
+        const parsed = parseAllDocuments(text, { lineCounter: lc, uniqueKeys: false });
+        if (Array.isArray(parsed) && parsed.every((d) => d.errors.length === 0 && firstDuplicateKey(d) === undefined)) {
           try {
             const docs = parsed.map((d, index) => ({
               file,

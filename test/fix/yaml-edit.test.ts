@@ -388,6 +388,8 @@ describe('applyYamlEdits: refuses what it cannot do safely', () => {
 
   it('a failing op leaves nothing half-done: the whole call throws', () => {
     expect(() => applyYamlEdits('f.yaml', lines('a: 1', 'b: yes'), [set(['a'], 2), set(['b', 'c'], 1)])).toThrow(YamlEditError);
+    // duplicate keys: refused by our O(n) check (yaml's uniqueKeys is O(n²), issue 13)
+    expect(() => applyYamlEdits('f.yaml', lines('a: 1', 'b: 1', 'a: 2'), [set(['b'], 2)])).toThrow(/Map keys must be unique/);
   });
 });
 

@@ -12,7 +12,9 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PassThrough } from 'node:stream';
 import { lintPaths, type LintResult } from '../../src/engine.js';
+import { applyFilePlans, planFileFixes } from '../../src/fix/files.js';
 import { REPORT_FORMATS } from '../../src/report/index.js';
 import { parseQuantity, parseRedisMemory, parseSize, UnitError } from '../../src/model/units.js';
 import { loadPolicy } from '../../src/policy/policy.js';
@@ -229,6 +231,21 @@ describe('encodings and whitespace', () => {
       expect(of(m.result, 'aof-rewrite-unreachable')).toHaveLength(1);
       expect(m.ms).toBeLessThan(30_000);
     }
+  }, 120_000);
+
+  it('--fix (dry run) of 1 MB of keys: planned and applied in linear time (its parse used yaml\'s quadratic unique-key check), < 30 s', async () => {
+    let text = 'architecture: standalone\nmaster:\n  persistence:\n    size: 50Mi\nextra:\n';
+    const lines: string[] = [];
+    for (let i = 0; text.length + lines.length * 12 < MB; i++) lines.push(`  key${i}: v${i}`);
+    text += lines.join('\n') + '\n';
+    const { result } = await measured([fixture('fix-keys-1mb.yaml', text)]);
+    const t0 = performance.now();
+    const plan = planFileFixes(result);
+    const outcome = applyFilePlans(plan, result.texts, 'dry-run', new PassThrough());
+    const ms = performance.now() - t0;
+    expect(plan.fixes.length).toBeGreaterThan(0);
+    expect(outcome.diff).toMatch(/^\+ {4}size: /m);
+    expect(ms).toBeLessThan(30_000);
   }, 120_000);
 
   it('an Argo CD Application whose helm.values is one 0.9 MB double-quoted string of 60k keys: linted in linear time (was 130 s), findings at the string, < 30 s', async () => {
