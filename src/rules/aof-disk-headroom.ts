@@ -14,6 +14,7 @@ import { volumeSizeFix } from './volume-size.js';
  */
 export const aofDiskHeadroom = defineRule({
   id: 'aof-disk-headroom',
+  measure: 'disk',
   meta: {
     description: "The projected peak disk use of the AOF rewrite cycle (old BASE + INCR files + the new BASE being written, plus RDB files) exceeds the volume minus headroom.",
     remediation: "Grow the volume to the recommended size, lower maxmemory, or raise auto-aof-rewrite-percentage only if the disk allows it.",

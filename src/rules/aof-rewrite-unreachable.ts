@@ -13,6 +13,7 @@ import { volumeSizeFix } from './volume-size.js';
  */
 export const aofRewriteUnreachable = defineRule({
   id: 'aof-rewrite-unreachable',
+  measure: 'disk',
   meta: {
     description: "The data volume is smaller than the size the AOF must pass before Redis rewrites it for the first time, so the AOF only grows until the disk is full.",
     remediation: "Grow the volume well above auto-aof-rewrite-min-size (see aof-disk-headroom for the size), or lower auto-aof-rewrite-min-size below a third of the volume.",

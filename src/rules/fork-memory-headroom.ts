@@ -15,6 +15,7 @@ import { maxmemoryFix } from './memory-budget.js';
  */
 export const forkMemoryHeadroom = defineRule({
   id: 'fork-memory-headroom',
+  measure: 'memory',
   meta: {
     description: "The memory limit is below the projected peak while a fork child runs (BGSAVE, BGREWRITEAOF, replica full sync), when copy-on-write can duplicate the dataset.",
     remediation: "Set maxmemory to at most half the memory limit minus overhead (the \"2x\" rule), or raise the memory limit.",

@@ -15,6 +15,7 @@ import { defineRule } from './rule.js';
  */
 export const maxmemoryAboveLimit = defineRule({
   id: 'maxmemory-above-limit',
+  measure: 'memory',
   meta: {
     description: 'maxmemory is at or above the container memory limit: Redis is OOM-killed before it evicts a key or refuses a write, whatever maxmemory-policy says.',
     remediation: 'Lower maxmemory to what the limit carries through a fork (about half the limit minus Redis overhead without a write rate), or raise the memory limit to at least the projected fork peak.',

@@ -109,6 +109,14 @@ export interface RuleDefinition {
    * exemptions and suppressions). The superseding message carries the other's numbers and advice.
    */
   supersedes?: readonly string[];
+  /**
+   * The projected quantity the rule's findings are about, relative to what holds it: `disk`, the
+   * projected peak disk use over the volume; `memory`, the projected fork peak over the memory
+   * limit. The webhook judges an UPDATE that raises it for a role that had the finding already as
+   * introducing the violation (it made it worse), not as an existing one. Absent: a finding the
+   * old object had is existing whatever the change.
+   */
+  measure?: 'disk' | 'memory';
   check?(ctx: RuleContext): RuleResult[];
   /**
    * How to fix a finding: abstract operations (src/fix/operations.ts) that `--fix` applies to the

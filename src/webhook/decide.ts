@@ -1,6 +1,7 @@
-import { lintDocuments } from '../engine.js';
+import { lintDocuments, type LintResult } from '../engine.js';
 import { planMutation, type JsonObject } from '../fix/json-patch.js';
 import { admissionAction, mutateEnabled, type AdmissionAction, type Policy } from '../policy/policy.js';
+import { ruleById } from '../rules/index.js';
 import type { Finding, Severity } from '../types.js';
 import { objectDocument } from './document.js';
 import { boundWarnings, denyMessage, findingWarning, fit } from './messages.js';
@@ -89,19 +90,52 @@ function existingWarning(f: Finding): string {
   return fit(`${f.ruleId}${role}: existing violation, not introduced by this change`);
 }
 
+/** How close a role is to its limits: projected peak disk over the volume, fork peak over the memory limit (null: not known). */
+interface RoleRisk {
+  disk: number | null;
+  memory: number | null;
+}
+
+/** The {@link RoleRisk} of each role of a lint run, by role. */
+function risksByRole(result: Pick<LintResult, 'deployments' | 'projections'>): Map<string, RoleRisk> {
+  const out = new Map<string, RoleRisk>();
+  result.deployments.forEach((d, i) => {
+    const p = result.projections[i];
+    if (!p || p instanceof Error) return;
+    const ratio = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? a / b : null);
+    out.set(d.role, { disk: ratio(p.disk.peakBytes, p.disk.volumeBytes), memory: ratio(p.memory.forkPeakBytes, p.memory.limitBytes) });
+  });
+  return out;
+}
+
 /**
- * The violations (rule and role) of the object before an UPDATE. Should the old object not be
- * readable (too deep, an engine error), none: the new object is judged as on CREATE.
+ * The violations (rule and role) of the object before an UPDATE, each with its role's risk then.
+ * Should the old object not be readable (too deep, an engine error), none: the new object is
+ * judged as on CREATE.
  */
-function existingViolations(task: DecideTask, oldObject: JsonObject, lint: typeof lintDocuments): Set<string> {
+function existingViolations(task: DecideTask, oldObject: JsonObject, lint: typeof lintDocuments): Map<string, RoleRisk | undefined> {
   try {
     const docs = [objectDocument(withIdentity(oldObject, task.identity, task.namespace), `admission:${task.label}`)];
     for (const cm of task.configMaps) docs.push(objectDocument(cm, `cluster:ConfigMap/${task.namespace}/${isObject(cm.metadata) ? String(cm.metadata.name) : 'undefined'}`));
     const old = lint(docs, task.policy, undefined, undefined, { now: new Date(task.now), annotations: task.annotations });
-    return new Set(old.findings.map(violationKey));
+    const risks = risksByRole(old);
+    return new Map(old.findings.map((f) => [violationKey(f), f.role ? risks.get(f.role) : undefined]));
   } catch {
-    return new Set();
+    return new Map();
   }
+}
+
+/**
+ * Whether an UPDATE made a finding the old object had worse: the rule's measure (disk or memory,
+ * RuleDefinition.measure) is higher for the role than before, e.g. a PVC shrunk further under
+ * aof-rewrite-unreachable. Unknown either side: not worse (a label change never is).
+ */
+function madeWorse(f: Finding, before: RoleRisk | undefined, now: Map<string, RoleRisk>): boolean {
+  const measure = ruleById(f.ruleId)?.measure;
+  if (!measure || !before || !f.role) return false;
+  const a = before[measure];
+  const b = now.get(f.role)?.[measure];
+  return a !== null && b !== null && b !== undefined && b > a * (1 + 1e-9);
 }
 
 /**
@@ -142,12 +176,14 @@ export function decide(task: DecideTask, lint: typeof lintDocuments = lintDocume
       warnings.push(`${cms.length ? `redis.conf in ConfigMap ${cms.join(', ')} not read` : 'redis.conf not readable'}: findings are warnings, not denials`);
       names.push('unread redis.conf');
     }
-    const existing = oldObject ? existingViolations(task, oldObject, lint) : new Set<string>();
+    const existing = oldObject ? existingViolations(task, oldObject, lint) : new Map<string, RoleRisk | undefined>();
+    const risks = existing.size ? risksByRole(result) : new Map<string, RoleRisk>();
     for (const f of result.findings) {
       let action = admissionAction(policy.rules[f.ruleId], f.severity);
       if (action === 'deny' && confUnknown.length) action = 'warn';
       // UPDATE: what the old object violated already is not this change's doing (Kyverno's allowExistingViolations)
-      const old = action === 'deny' && existing.has(violationKey(f)) && (policy.rules[f.ruleId]?.allowExistingViolations ?? policy.allowExistingViolations ?? true);
+      const key = violationKey(f);
+      const old = action === 'deny' && existing.has(key) && !madeWorse(f, existing.get(key), risks) && (policy.rules[f.ruleId]?.allowExistingViolations ?? policy.allowExistingViolations ?? true);
       if (old) action = 'warn';
       findings.push({ rule: f.ruleId, severity: f.severity, action });
       if (action === 'deny') deny.push(f);

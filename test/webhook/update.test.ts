@@ -2,7 +2,8 @@
  * UPDATE semantics and exempt namespaces (issue 13), over real HTTPS:
  * - a finding the old object had too (same rule, same role) is a warning "existing violation, not
  *   introduced by this change", not a denial (Kyverno's allowExistingViolations, default true);
- *   one the change introduces is denied as on CREATE; `allowExistingViolations: false`, for the
+ *   one the change introduces, or makes worse (its rule's measure, projected disk or fork memory
+ *   over the volume or limit, went up), is denied as on CREATE; `allowExistingViolations: false`, for the
  *   policy or a rule, denies again;
  * - objects in kube-system, in the webhook's own namespace and in the config's exemptNamespaces
  *   are allowed without a check, whatever the webhook configuration's namespaceSelector says.
@@ -47,6 +48,17 @@ describe.skipIf(!OPENSSL)('UPDATE and exempt namespaces (needs openssl)', () => 
     const introduced = await s.review('validate', release('50Mi'), { operation: 'UPDATE', oldObject: release('8Gi') });
     expect(introduced.allowed).toBe(false);
     expect(deniedRules(introduced.status?.message)).toContain('aof-rewrite-unreachable');
+  });
+
+  it('a change that makes an existing violation worse (the PVC shrunk further) is denied; one that improves it without fixing it is a warning', async () => {
+    s = await startTestServer(cert(), { cacheSize: 0 });
+    const worse = await s.review('validate', release('40Mi'), { operation: 'UPDATE', oldObject: release('50Mi') });
+    expect(worse.allowed).toBe(false);
+    expect(deniedRules(worse.status?.message)).toContain('aof-rewrite-unreachable');
+    expect(worse.warnings ?? []).not.toContain(EXISTING);
+    const better = await s.review('validate', release('60Mi'), { operation: 'UPDATE', oldObject: release('50Mi') });
+    expect(deniedRules(better.status?.message)).not.toContain('aof-rewrite-unreachable');
+    expect(better.warnings).toContain(EXISTING);
   });
 
   for (const [what, yaml] of [
