@@ -1,5 +1,5 @@
 import type { LoadedDocument } from '../load/documents.js';
-import { YamlVNode, asString, type VNode } from '../load/vnode.js';
+import { YamlVNode, asString, lazyValue, type VNode } from '../load/vnode.js';
 import type { ObjectRef, SourcePosition } from '../types.js';
 import { isBitnamiRedisValues } from './bitnami-chart.js';
 import { bitnamiDeployments } from './bitnami.js';
@@ -12,9 +12,10 @@ import { rootOf, type SourceResult } from './common.js';
  */
 export function bitnamiValuesRoot(root: YamlVNode): YamlVNode | undefined {
   if (root.kind() !== 'map' || root.get('apiVersion').exists || root.get('kind').exists) return undefined;
-  if (isBitnamiRedisValues(root.value())) return root;
+  // lazy views: the test reads a few keys, not a whole (possibly 1 MB) values file
+  if (isBitnamiRedisValues(lazyValue(root))) return root;
   const nested = root.child('redis');
-  if (nested.kind() === 'map' && isBitnamiRedisValues(nested.value())) return nested;
+  if (nested.kind() === 'map' && isBitnamiRedisValues(lazyValue(nested))) return nested;
   return undefined;
 }
 
