@@ -20,7 +20,7 @@ export type Origin =
   | {
       kind: 'default';
       /** e.g. "chart default" (Bitnami redis 19.x values.yaml), "redis default" (redis.conf), "kubernetes default" */
-      source: 'chart default' | 'redis default' | 'kubernetes default' | 'image default';
+      source: 'chart default' | 'redis default' | 'kubernetes default' | 'image default' | 'operator default';
       /** the key the default stands for, e.g. `master.persistence.size` or `auto-aof-rewrite-min-size` */
       key: string;
       /** the node a user would edit to override it: the closest existing parent */

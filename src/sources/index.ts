@@ -9,6 +9,7 @@ import { REFERENCED_KINDS } from './prefilter.js';
 import { helmReleaseDeployments, isHelmRelease } from './helm-release.js';
 import { helmfileDeployments, isHelmfile } from './helmfile.js';
 import { isKustomization } from './kustomize.js';
+import { operatorCrdOf, operatorDeployments } from './operators.js';
 import { bitnamiValuesRoot, valuesDeployments } from './values-file.js';
 import { describeOtherRedisObject, describeOtherRedisValues, otherValuesMessage } from './not-evaluated.js';
 import { configMapsReferencedBy, isRedisWorkload, persistentVolumeClaimEntry, workloadDeployments, type PvcEntry } from './workload.js';
@@ -90,6 +91,7 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
     if (isHelmRelease(root)) return 'helmrelease';
     if (isArgoApplication(root)) return 'argocd';
     if (isHelmfile(root)) return 'helmfile';
+    if (operatorCrdOf(root)) return 'operator';
     if (isRedisWorkload(root)) return 'workload';
     if (bitnamiValuesRoot(root)) return 'values';
     // an umbrella chart beside it with a redis dependency: its values key (the dependency's alias) holds the redis values
@@ -111,6 +113,7 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
     if (kinds[i] === 'helmrelease') add(helmReleaseDeployments(d, run));
     else if (kinds[i] === 'argocd') add(argoApplicationDeployments(d));
     else if (kinds[i] === 'helmfile') add(helmfileDeployments(d, run));
+    else if (kinds[i] === 'operator') add(operatorDeployments(d, run, documents));
     else if (kinds[i] === 'workload') add(workloadDeployments(d, run, pvcs));
     else if (kinds[i] === 'otherobject') add(otherObject(d));
   });

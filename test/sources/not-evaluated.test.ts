@@ -11,8 +11,6 @@ function notices(text: string): string[] {
 
 describe('never silent on Redis-family inputs that are not evaluated', () => {
   it.each([
-    ['OT-Container-Kit RedisReplication', 'apiVersion: redis.redis.opstreelabs.in/v1beta2\nkind: RedisReplication\nmetadata: {name: r}\nspec: {clusterSize: 3}\n', /OT-Container-Kit redis-operator RedisReplication/],
-    ['spotahome RedisFailover', 'apiVersion: databases.spotahome.com/v1\nkind: RedisFailover\nmetadata: {name: r}\nspec: {redis: {replicas: 3}}\n', /spotahome redis-operator RedisFailover/],
     ['kustomize helmCharts', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nhelmCharts:\n  - {name: valkey, repo: https://valkey.io/valkey-helm/, version: 0.9.0}\n', /kustomize helmCharts entry "valkey" 0\.9\.0/],
     ['KeyDB Deployment', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: k}\nspec:\n  template:\n    spec:\n      containers:\n        - {name: k, image: "eqalpha/keydb:x86_64_v6.3.4"}\n', /Deployment running eqalpha\/keydb/],
     ['app-template HelmRelease running valkey', 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: v}\nspec:\n  chart: {spec: {chart: app-template, version: 4.2.0, sourceRef: {kind: HelmRepository, name: bjw-s}}}\n  values:\n    controllers:\n      valkey:\n        containers:\n          app:\n            image: {repository: docker.io/valkey/valkey, tag: 8.1.3}\n', /app-template values running docker\.io\/valkey\/valkey/],
