@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LINT_FORMATS, runLint } from './lint.js';
+import type { Policy } from '../policy/policy.js';
 import { failFlags, formatPairs, loadConfig, REPORT_ARG_OPTIONS, reportTargets, toolVersion } from './shared.js';
 import { RULE_DEFINITIONS } from '../rules/index.js';
 import { WORKLOAD_FIELDS, WORKLOAD_INPUT_NAMES, parseWorkloadValue, type WorkloadFlags } from '../sources/common.js';
@@ -51,8 +52,8 @@ Options:
       --rdb-size SIZE      size of dump.rdb, e.g. 1.4Gi
       --write-rate RATE    bytes appended to the AOF per second, e.g. 5MiB/s
       --plot FILE          project: also write an SVG chart of the disk curves
-      --max-file-size SIZE largest file or stdin read (default 10Mi); larger: exit 2
-      --max-documents N    most YAML documents read per file (default 10000); more: exit 2
+      --max-file-size SIZE largest file or stdin read (default 10Mi; config maxFileSize); larger: exit 2
+      --max-documents N    most YAML documents read per file (default 10000; config maxDocuments); more: exit 2
       --no-color           plain text
   -h, --help               this help
   -v, --version            print the version
@@ -161,11 +162,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
   }
 
-  const limits = inputLimits(opts['max-file-size'], opts['max-documents']);
-  if ('error' in limits) return oneLine(err, limits.error);
-
   const policy = loadConfig(opts.config ?? opts.policy, opts['no-config'] === true, 'redis-lint', err);
   if (!policy) return 2;
+  const limits = inputLimits(opts['max-file-size'], opts['max-documents'], policy);
+  if ('error' in limits) return oneLine(err, limits.error);
   const failLevel: Severity = fail.failLevel ?? policy.failLevel ?? 'error';
   const exclude = [...(policy.ignorePaths ?? []), ...(opts.exclude ?? [])];
 
@@ -209,9 +209,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
 }
 
 
-/** `--max-file-size` (a size: 20Mi, 50MB, bytes) and `--max-documents` (a whole number) over the defaults. */
-function inputLimits(size: string | undefined, docs: string | undefined): InputLimits | { error: string } {
-  const limits = { ...DEFAULT_LIMITS };
+/** `--max-file-size` (a size: 20Mi, 50MB, bytes) and `--max-documents` (a whole number) over the config's `maxFileSize`/`maxDocuments`, over the defaults. */
+function inputLimits(size: string | undefined, docs: string | undefined, config: Pick<Policy, 'maxFileBytes' | 'maxDocuments'>): InputLimits | { error: string } {
+  const limits = { ...DEFAULT_LIMITS, ...(config.maxFileBytes !== undefined ? { maxFileBytes: config.maxFileBytes } : {}), ...(config.maxDocuments !== undefined ? { maxDocuments: config.maxDocuments } : {}) };
   if (size !== undefined) {
     let bytes: number | undefined;
     try {

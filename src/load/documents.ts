@@ -131,7 +131,7 @@ export class InputLimitError extends InputError {
 
 /** The message of a file over the size cap (exit 2). */
 function tooLarge(name: string, limits: InputLimits): string {
-  return `${name} is larger than ${formatBytes(limits.maxFileBytes)}, the input size limit: not read (raise it with --max-file-size)`;
+  return `${name} is larger than ${formatBytes(limits.maxFileBytes)}, the input size limit: not read (raise it with --max-file-size or maxFileSize: in .redis-lint.yaml)`;
 }
 
 /**
@@ -247,7 +247,7 @@ function parseSource(source: string, file: string, ctx: DocContext, lineCounter:
     for (const doc of composer.compose(new Parser(lineCounter.addNewLine).parse(source))) {
       if (parsed.length === limits.maxDocuments) {
         const at = lineCounter.linePos(doc.range[0]);
-        errors.push(new InputLimitError(`${file} has more than ${limits.maxDocuments} YAML documents, the limit per file: the rest are not read (raise it with --max-documents)`, filePos(file, at.line, at.col)));
+        errors.push(new InputLimitError(`${file} has more than ${limits.maxDocuments} YAML documents, the limit per file: the rest are not read (raise it with --max-documents or maxDocuments: in .redis-lint.yaml)`, filePos(file, at.line, at.col)));
         break;
       }
       parsed.push(doc as Document.Parsed);

@@ -5,6 +5,7 @@ import type { Ajv as AjvClass } from 'ajv';
 import { createRequire } from 'node:module';
 import { parseText } from '../load/documents.js';
 import { YamlVNode } from '../load/vnode.js';
+import { parseSize, UnitError } from '../model/units.js';
 import type { ModelParams } from '../model/params.js';
 import { readWorkloadEntries, type WorkloadEntry } from '../sources/common.js';
 import { InputError, type Severity } from '../types.js';
@@ -68,6 +69,10 @@ export interface Policy {
   maxWarnings?: number;
   /** CLI: globs of paths not to read (the config's `ignorePaths:`; `--exclude` adds to them) */
   ignorePaths?: string[];
+  /** CLI: largest input read, in bytes (the config's `maxFileSize`; `--max-file-size` wins) */
+  maxFileBytes?: number;
+  /** CLI: most YAML documents read per file (the config's `maxDocuments`; `--max-documents` wins) */
+  maxDocuments?: number;
   /** the user config file laid over the bundled policy, as given or found; absent for the bundled policy alone */
   configFile?: string;
 }
@@ -81,6 +86,8 @@ interface PolicyFile {
   failLevel?: Severity;
   maxWarnings?: number;
   ignorePaths?: string[];
+  maxFileSize?: string | number;
+  maxDocuments?: number;
   allowExistingViolations?: boolean;
   exemptNamespaces?: string[];
 }
@@ -199,6 +206,8 @@ export function loadPolicy(file?: string): Policy {
   if (user.failLevel) policy.failLevel = user.failLevel;
   if (user.maxWarnings !== undefined) policy.maxWarnings = user.maxWarnings;
   if (user.ignorePaths) policy.ignorePaths = user.ignorePaths;
+  if (user.maxFileSize !== undefined) policy.maxFileBytes = configSize(user.maxFileSize, root.child('maxFileSize'));
+  if (user.maxDocuments !== undefined) policy.maxDocuments = user.maxDocuments;
   if (user.allowExistingViolations !== undefined) policy.allowExistingViolations = user.allowExistingViolations;
   if (user.exemptNamespaces) policy.exemptNamespaces = user.exemptNamespaces;
   if (user.namespaces) {
@@ -284,4 +293,16 @@ export function admissionAction(rule: RulePolicy | undefined, severity: Severity
  */
 export function mutateEnabled(rule: RulePolicy | undefined, safe: boolean): boolean {
   return rule?.mutate ?? safe;
+}
+
+/** The config's `maxFileSize` in bytes (a number is bytes; a string a size: 20Mi, 50MB). @throws InputError at the key when it is not a size of at least 1 byte */
+function configSize(v: string | number, node: YamlVNode): number {
+  let bytes: number | undefined;
+  try {
+    bytes = typeof v === 'number' ? v : parseSize(v);
+  } catch (e) {
+    if (!(e instanceof UnitError)) throw e;
+  }
+  if (bytes === undefined || !(bytes >= 1)) throw new InputError(`invalid config: maxFileSize "${v}" is not a size: expected e.g. 20Mi, 50MB or a number of bytes`, node.pos());
+  return bytes;
 }

@@ -233,7 +233,7 @@ describe('encodings and whitespace', () => {
     }
   }, 120_000);
 
-  it('--fix (dry run) of 1 MB of keys: planned and applied in linear time (its parse used yaml\'s quadratic unique-key check), < 30 s', async () => {
+  it('--fix (dry run) of 1 MB of keys: planned and applied in linear time (its parses used yaml\'s quadratic unique-key check), < 60 s', async () => {
     let text = 'architecture: standalone\nmaster:\n  persistence:\n    size: 50Mi\nextra:\n';
     const lines: string[] = [];
     for (let i = 0; text.length + lines.length * 12 < MB; i++) lines.push(`  key${i}: v${i}`);
@@ -245,7 +245,7 @@ describe('encodings and whitespace', () => {
     const ms = performance.now() - t0;
     expect(plan.fixes.length).toBeGreaterThan(0);
     expect(outcome.diff).toMatch(/^\+ {4}size: /m);
-    expect(ms).toBeLessThan(30_000);
+    expect(ms).toBeLessThan(60_000);
   }, 120_000);
 
   it('an Argo CD Application whose helm.values is one 0.9 MB double-quoted string of 60k keys: linted in linear time (was 130 s), findings at the string, < 30 s', async () => {
@@ -369,7 +369,7 @@ describe('a 50 MB file through the CLI binary', () => {
     closeSync(fd);
     const capped = cliWithRss([file]);
     expect(capped.status).toBe(2);
-    expect(capped.stdout).toContain(`${file} is larger than 10 MiB, the input size limit: not read (raise it with --max-file-size)`);
+    expect(capped.stdout).toContain(`${file} is larger than 10 MiB, the input size limit: not read (raise it with --max-file-size or maxFileSize: in .redis-lint.yaml)`);
     expect(capped.ms).toBeLessThan(10_000);
     expect(capped.rssMB).toBeLessThan(300);
 
@@ -389,12 +389,12 @@ describe('a 50 MB file through the CLI binary', () => {
     if (!existsSync('/dev/zero')) return;
     const asFile = cliWithRss(['/dev/zero']);
     expect(asFile.status).toBe(2);
-    expect(asFile.stdout).toContain('/dev/zero is larger than 10 MiB, the input size limit: not read (raise it with --max-file-size)');
+    expect(asFile.stdout).toContain('/dev/zero is larger than 10 MiB, the input size limit: not read (raise it with --max-file-size or maxFileSize: in .redis-lint.yaml)');
     expect(asFile.ms).toBeLessThan(10_000);
     expect(asFile.rssMB).toBeLessThan(300);
     const onStdin = cliWithRss(['-'], '/dev/zero');
     expect(onStdin.status).toBe(2);
-    expect(onStdin.stdout).toContain('standard input is larger than 10 MiB, the input size limit: not read (raise it with --max-file-size)');
+    expect(onStdin.stdout).toContain('standard input is larger than 10 MiB, the input size limit: not read (raise it with --max-file-size or maxFileSize: in .redis-lint.yaml)');
     expect(onStdin.ms).toBeLessThan(10_000);
     expect(onStdin.rssMB).toBeLessThan(300);
   });
@@ -409,7 +409,7 @@ describe('a 50 MB file through the CLI binary', () => {
     const docs = fixture('many-docs.yaml', '--- {image: redis}\n'.repeat(30));
     const capped = spawnSync(process.execPath, [CLI, '--max-documents', '20', docs], { encoding: 'utf8' });
     expect(capped.status).toBe(2);
-    expect(capped.stdout).toMatch(/21:1 +error +\S+many-docs\.yaml has more than 20 YAML documents, the limit per file: the rest are not read \(raise it with --max-documents\)/);
+    expect(capped.stdout).toMatch(/21:1 +error +\S+many-docs\.yaml has more than 20 YAML documents, the limit per file: the rest are not read \(raise it with --max-documents or maxDocuments: in \.redis-lint\.yaml\)/);
     expect(spawnSync(process.execPath, [CLI, '--max-documents', '30', docs], { encoding: 'utf8' }).status).toBe(0);
   });
 });

@@ -185,3 +185,26 @@ describe('redis-lint lint --policy: config exemptions (the built CLI)', () => {
     expect(run(['--policy', expired, PERM])).toEqual({ code: 1, rules: ['data-volume-fsgroup', 'memory-limit-missing', 'replicas-failover'] });
   });
 });
+
+describe('config file: input caps (maxFileSize, maxDocuments)', () => {
+  const bin = path.join(root, 'bin/redis-lint.js');
+  const cli = (args: string[]) => spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: 'utf8' });
+  const docs = path.join(mkdtempSync(path.join(tmpdir(), 'redis-lint-caps-')), 'many-docs.yaml');
+  writeFileSync(docs, '--- {image: redis}\n'.repeat(30));
+
+  it('are read from the config, named in the cap message, and the flags win over them', () => {
+    const capped = cli(['--config', policyFile('maxDocuments: 20\nmaxFileSize: 1Mi\n'), docs]);
+    expect(capped.status).toBe(2);
+    expect(capped.stdout).toContain('has more than 20 YAML documents, the limit per file: the rest are not read (raise it with --max-documents or maxDocuments: in .redis-lint.yaml)');
+    expect(cli(['--config', policyFile('maxDocuments: 20\n'), '--max-documents', '30', docs]).status).toBe(0);
+    const small = cli(['--config', policyFile('maxFileSize: 100\n'), docs]);
+    expect(small.status).toBe(2);
+    expect(small.stdout).toContain('is larger than 100 bytes, the input size limit: not read (raise it with --max-file-size or maxFileSize: in .redis-lint.yaml)');
+    expect(cli(['--config', policyFile('maxFileSize: 100\n'), '--max-file-size', '1Ki', docs]).status).toBe(0);
+  });
+
+  it('a bad value is exit 2 at its line', () => {
+    expect(errorOf('failLevel: error\nmaxFileSize: lots\n')).toEqual({ message: 'invalid config: maxFileSize "lots" is not a size: expected e.g. 20Mi, 50MB or a number of bytes', line: 2, column: 1 });
+    expect(errorOf('maxDocuments: 0\n').message).toMatch(/maxDocuments/);
+  });
+});
