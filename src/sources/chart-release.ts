@@ -1,6 +1,7 @@
 import { embeddedContext, isStringScalar, parseText } from '../load/documents.js';
 import { LayeredVNode, YamlVNode, lazyValue, type VNode } from '../load/vnode.js';
 import type { ObjectRef, SourcePosition } from '../types.js';
+import { appTemplateDeployments, appTemplateRunsRedis } from './app-template.js';
 import { findBitnamiRedisValues } from './bitnami-chart.js';
 import { bitnamiDeployments } from './bitnami.js';
 import { identifyChart } from './chart-identity.js';
@@ -104,6 +105,11 @@ export function chartReleaseDeployments(rel: ChartRelease): SourceResult {
   // those values are evaluated; the umbrella's version says nothing of the redis sub-chart's
   const umbrella = verdict.verdict === 'no' && !/redis|valkey/.test(name) && findBitnamiRedisValues(merged)?.path[0] === 'redis';
   if (umbrella) bitnami = true;
+  // bjw-s app-template running redis-server/valkey-server (also behind an OCIRepository named `valkey` whose URL is unknown)
+  if (!bitnami && (name === 'app-template' || !REDIS_FAMILY_CHART.test(name) || !rel.url) && rel.layers.length && appTemplateRunsRedis(new LayeredVNode(rel.layers))) {
+    const r = appTemplateDeployments(rel.layers, rel.object, rel.source);
+    return { deployments: r.deployments, findings: [...(rel.unread?.(() => true) ?? []), ...r.findings] };
+  }
   if (!bitnami) {
     const findings: SourceFinding[] = [];
     const inner = verdict.verdict === 'no' || !rel.url ? describeOtherRedisValues(merged, `${rel.chart ?? ''} ${rel.url ?? rel.repoName ?? ''}`) : undefined;

@@ -246,7 +246,7 @@ function scriptTokens(item: YamlVNode): Token[] {
 }
 
 /** How a container starts, as far as Redis is concerned. */
-interface Launch {
+export interface Launch {
   role: 'server' | 'sentinel' | 'exporter' | 'other';
   /** argv after `redis-server` (empty when Redis starts with the image's own command) */
   serverArgs: Token[];
@@ -264,7 +264,7 @@ interface Launch {
  * arguments). `sh -c` scripts are tokenized; the words after `redis-server` up to the next shell
  * operator are its arguments.
  */
-function analyzeLaunch(container: YamlVNode, image: ImageRef | undefined): Launch {
+export function analyzeLaunch(container: YamlVNode, image: ImageRef | undefined): Launch {
   const none: Launch = { role: 'other', serverArgs: [], entrypointServer: false };
   if (image?.role === 'sentinel' || image?.role === 'exporter') return { ...none, role: image.role };
   let argv = [...seqTokens(container.child('command')), ...seqTokens(container.child('args'))];
@@ -557,7 +557,7 @@ function bitnamiEnvDirectives(container: YamlVNode): ConfigDirective[] {
 // volumes, users, roles
 
 /** The image's working directory (official, Valkey, redis-stack: WORKDIR /data; Bitnami: /) unless `workingDir` is set. */
-function workingDirOf(container: YamlVNode, image: ImageRef | undefined): string {
+export function workingDirOf(container: YamlVNode, image: ImageRef | undefined): string {
   const wd = asString(container.get('workingDir').value());
   if (wd) return normPath(wd);
   return image?.flavor === 'bitnami' || image?.flavor === 'other' || !image ? '/' : '/data';
@@ -568,7 +568,7 @@ function workingDirOf(container: YamlVNode, image: ImageRef | undefined): string
  * Bitnami's /bitnami/redis/data when the image configures itself (run.sh), else the working directory.
  * `explicit` is false for defaults, which lets {@link dataVolume} fall back to a mount named like data.
  */
-function dataDirOf(config: RedisConfig, workDir: string, image: ImageRef | undefined, launch: Launch): { dir: string; explicit: boolean } {
+export function dataDirOf(config: RedisConfig, workDir: string, image: ImageRef | undefined, launch: Launch): { dir: string; explicit: boolean } {
   const d = config.get('dir')?.args[0];
   if (d && d.trim()) {
     const dir = d.startsWith('/') ? d : `${workDir}/${d}`;

@@ -37,6 +37,7 @@ describe.each([
   ['OT-Container-Kit RedisReplication (+ RedisSentinel)', 'ot-replication.yaml', 'RedisReplication/web/cache', ['master', 'replica']],
   ['OT-Container-Kit RedisCluster', 'ot-cluster.yaml', 'RedisCluster/shards', ['master', 'replica']],
   ['spotahome RedisFailover', 'spotahome-failover.yaml', 'RedisFailover/jobs/queue', ['sentinel-node']],
+  ['bjw-s app-template running valkey-server', 'app-template.yaml', 'HelmRelease/database/valkey', ['standalone']],
 ])('%s', (_name, file, object, roles) => {
   it('is evaluated: aof-rewrite-unreachable at the line of the 50Mi size', async () => {
     const r = await lint(file);

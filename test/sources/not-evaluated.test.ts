@@ -13,7 +13,6 @@ describe('never silent on Redis-family inputs that are not evaluated', () => {
   it.each([
     ['kustomize helmCharts', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nhelmCharts:\n  - {name: valkey, repo: https://valkey.io/valkey-helm/, version: 0.9.0}\n', /kustomize helmCharts entry "valkey" 0\.9\.0/],
     ['KeyDB Deployment', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: k}\nspec:\n  template:\n    spec:\n      containers:\n        - {name: k, image: "eqalpha/keydb:x86_64_v6.3.4"}\n', /Deployment running eqalpha\/keydb/],
-    ['app-template HelmRelease running valkey', 'apiVersion: helm.toolkit.fluxcd.io/v2\nkind: HelmRelease\nmetadata: {name: v}\nspec:\n  chart: {spec: {chart: app-template, version: 4.2.0, sourceRef: {kind: HelmRepository, name: bjw-s}}}\n  values:\n    controllers:\n      valkey:\n        containers:\n          app:\n            image: {repository: docker.io/valkey/valkey, tag: 8.1.3}\n', /app-template values running docker\.io\/valkey\/valkey/],
   ])('%s', (_name, text, re) => {
     const f = notices(text);
     expect(f).toHaveLength(1);
