@@ -8,7 +8,7 @@ import { configMapEntry, configMapDeployments } from './configmap.js';
 import { REFERENCED_KINDS } from './prefilter.js';
 import { helmReleaseDeployments, isHelmRelease } from './helm-release.js';
 import { helmfileDeployments, isHelmfile } from './helmfile.js';
-import { isKustomization } from './kustomize.js';
+import { helmChartsDeployments, isKustomization } from './kustomize.js';
 import { operatorCrdOf, operatorDeployments } from './operators.js';
 import { bitnamiValuesRoot, valuesDeployments } from './values-file.js';
 import { describeOtherRedisObject, describeOtherRedisValues, otherValuesMessage } from './not-evaluated.js';
@@ -87,7 +87,10 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
       });
       return 'other';
     }
-    if (isKustomization(root)) run.kustomizations.push(d);
+    if (isKustomization(root)) {
+      run.kustomizations.push(d);
+      if (root.get('helmCharts').exists) return 'helmcharts';
+    }
     if (isHelmRelease(root)) return 'helmrelease';
     if (isArgoApplication(root)) return 'argocd';
     if (isHelmfile(root)) return 'helmfile';
@@ -114,6 +117,7 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
     else if (kinds[i] === 'argocd') add(argoApplicationDeployments(d));
     else if (kinds[i] === 'helmfile') add(helmfileDeployments(d, run));
     else if (kinds[i] === 'operator') add(operatorDeployments(d, run, documents));
+    else if (kinds[i] === 'helmcharts') add(helmChartsDeployments(d, run));
     else if (kinds[i] === 'workload') add(workloadDeployments(d, run, pvcs));
     else if (kinds[i] === 'otherobject') add(otherObject(d));
   });

@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { LoadedDocument } from '../load/documents.js';
-import { asString, type YamlVNode } from '../load/vnode.js';
-import { rootOf, type RunContext } from './common.js';
+import { asString, type VNode, type YamlVNode } from '../load/vnode.js';
+import type { ObjectRef } from '../types.js';
+import { chartReleaseDeployments } from './chart-release.js';
+import { findingObject, rootOf, type RunContext, type SourceFinding, type SourceResult } from './common.js';
 
 /**
  * kustomization.yaml files (kustomize `kustomize.config.k8s.io/v1beta1` Kustomization, also
@@ -85,5 +87,64 @@ function kustomizationsNear(run: RunContext, fromFile: string): LoadedDocument[]
     }
   }
   for (const d of run.kustomizations) if (!out.includes(d)) out.push(d);
+  return out;
+}
+
+/**
+ * The `helmCharts:` entries of a kustomization (kustomize's builtin HelmChartInflationGenerator,
+ * `kustomize build --enable-helm`): `name`, `repo`, `version`, `releaseName`, `namespace`, and the
+ * values `helm template` gets, lowest precedence first: `valuesFile` (relative to the
+ * kustomization's directory, read and not linted again alone), `additionalValuesFiles`, then
+ * `valuesInline`. Each entry goes through chart-release.ts like any other release.
+ */
+export function helmChartsDeployments(d: LoadedDocument, run: RunContext): SourceResult {
+  const root = rootOf(d);
+  const out: SourceResult = { deployments: [], findings: [] };
+  const dir = path.dirname(d.file);
+  for (const entry of root.child('helmCharts').items() as YamlVNode[]) {
+    const name = asString(entry.get('name').value());
+    if (!name) continue;
+    const pos = entry.pos();
+    const object: ObjectRef = {
+      kind: 'HelmChart',
+      name: asString(entry.get('releaseName').value()) ?? name,
+      namespace: asString(entry.get('namespace').value()) ?? asString(root.get('namespace').value()),
+      file: d.file,
+      pos: { ...pos, endLine: pos.line, endColumn: pos.column },
+      annotations: {},
+    };
+    const obj = findingObject(object);
+    const layers: VNode[] = [];
+    const unread: SourceFinding[] = [];
+    const files = [entry.child('valuesFile'), ...(entry.child('additionalValuesFiles').items() as YamlVNode[])];
+    for (const f of files) {
+      const p = asString(f.value());
+      if (!p) continue;
+      const docs = /^[a-z]+:\/\//i.test(p) ? undefined : run.readFile?.(path.resolve(dir, p));
+      if (!docs?.[0]) {
+        unread.push({ ruleId: 'unresolved-values', message: `values file ${p} cannot be read: evaluated without it`, pos: f.pos(), object: obj });
+        continue;
+      }
+      run.consumed.add(path.resolve(docs[0].file));
+      layers.push(rootOf(docs[0]));
+    }
+    const inline = entry.child('valuesInline');
+    if (inline.exists) layers.push(inline);
+    const version = entry.child('version');
+    const r = chartReleaseDeployments({
+      chart: name,
+      url: asString(entry.get('repo').value()),
+      version: asString(version.value()),
+      versionPos: version.exists ? version.pos() : pos,
+      chartPos: pos,
+      layers,
+      object,
+      source: 'kustomize-helmchart',
+      anchor: inline.exists ? inline.pos() : pos,
+      unread: () => unread,
+    });
+    for (const x of r.deployments) out.deployments.push(x);
+    for (const x of r.findings) out.findings.push(x);
+  }
   return out;
 }

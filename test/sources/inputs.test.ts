@@ -38,13 +38,15 @@ describe.each([
   ['OT-Container-Kit RedisCluster', 'ot-cluster.yaml', 'RedisCluster/shards', ['master', 'replica']],
   ['spotahome RedisFailover', 'spotahome-failover.yaml', 'RedisFailover/jobs/queue', ['sentinel-node']],
   ['bjw-s app-template running valkey-server', 'app-template.yaml', 'HelmRelease/database/valkey', ['standalone']],
-])('%s', (_name, file, object, roles) => {
+  ['kustomize helmCharts entry (valuesFile + valuesInline)', 'kustomize-helmcharts', 'HelmChart/cache/sessions', ['standalone'], 'kustomize-helmcharts/redis-values.yaml'],
+])('%s', (_name, file, object, roles, sizeFile = file) => {
   it('is evaluated: aof-rewrite-unreachable at the line of the 50Mi size', async () => {
     const r = await lint(file);
     expect(r.deployments.map((d) => d.role)).toEqual(roles);
     const aof = r.findings.filter((f) => f.ruleId === 'aof-rewrite-unreachable');
     expect(aof.length).toBeGreaterThanOrEqual(1);
-    expect(aof[0].pos.line).toBe(sizeLine(file));
+    expect(aof[0].pos.file).toBe(fixture(sizeFile));
+    expect(aof[0].pos.line).toBe(sizeLine(sizeFile));
     expect(`${aof[0].object?.kind}/${aof[0].object?.namespace ? aof[0].object.namespace + '/' : ''}${aof[0].object?.name}`).toBe(object);
   });
 
