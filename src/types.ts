@@ -156,6 +156,11 @@ export interface RedisDeployment {
   source: string;
   /** chart facts when the input is a chart's values */
   chart?: { name: string; version?: string; major?: number };
+  /**
+   * for a sub-chart of an umbrella chart: the key path of its values inside the release's values
+   * (`['redis']`, an alias `['cache']`), so that a fix writes there; absent when the values are the chart's own
+   */
+  valuesPrefix?: string[];
   redisVersion: Setting<{ major: number; minor: number; label: string } | null>;
   /** effective redis.conf (chart/flags/ConfigMap merged); missing directives mean the Redis default */
   config: RedisConfig;

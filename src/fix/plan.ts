@@ -330,10 +330,13 @@ function valuesBase(ctx: Ctx, overridden: string): Array<string | number> | stri
   const { dep } = ctx;
   const object = ctx.objectDoc.json;
   if (dep.source === 'bitnami-values') {
+    if (dep.valuesPrefix) return dep.valuesPrefix;
     if (isBitnamiRedisValues(object)) return [];
     return isBitnamiRedisValues(at(object, ['redis'])) ? ['redis'] : 'the values file is not Bitnami redis values at its root or under redis:';
   }
-  if (dep.source === 'helmrelease') return ['spec', 'values'];
+  if (dep.source === 'helmrelease') return ['spec', 'values', ...(dep.valuesPrefix ?? [])];
+  // an umbrella chart's sub-chart in an Application: its source is not a redis chart, so none is found below
+  if (dep.valuesPrefix && dep.source === 'argocd-application') return `the redis values are the ${dep.valuesPrefix.join('.')} sub-chart of another chart: not changed`;
   if (dep.source !== 'argocd-application') return `${dep.source} input has no chart values`;
   let base: Array<string | number>;
   const sources = at(object, ['spec', 'sources']);

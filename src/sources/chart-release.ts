@@ -2,7 +2,7 @@ import { embeddedContext, isStringScalar, parseText } from '../load/documents.js
 import { LayeredVNode, YamlVNode, lazyValue, type VNode } from '../load/vnode.js';
 import type { ObjectRef, SourcePosition } from '../types.js';
 import { appTemplateDeployments, appTemplateRunsRedis } from './app-template.js';
-import { findBitnamiRedisValues } from './bitnami-chart.js';
+import { findBitnamiRedisValues, isBitnamiRedisValues } from './bitnami-chart.js';
 import { bitnamiDeployments } from './bitnami.js';
 import { identifyChart } from './chart-identity.js';
 import { findingObject, workloadFromAnnotations, type SourceFinding, type SourceResult } from './common.js';
@@ -101,10 +101,17 @@ export function chartReleaseDeployments(rel: ChartRelease): SourceResult {
   const verdict = identifyChart(rel.chart, rel.url, merged, rel.url ? undefined : rel.repoName);
   const name = (rel.chart ?? '').replace(/\/+$/, '').split('/').pop() ?? '';
   let bitnami = verdict.verdict === 'yes';
-  // an umbrella chart (authentik, mastodon, …) that bundles the Bitnami redis chart under `redis:`:
-  // those values are evaluated; the umbrella's version says nothing of the redis sub-chart's
-  const umbrella = verdict.verdict === 'no' && !/redis|valkey/.test(name) && findBitnamiRedisValues(merged)?.path[0] === 'redis';
-  if (umbrella) bitnami = true;
+  // an umbrella chart (authentik, nextcloud, mastodon, …) that bundles the Bitnami redis chart under
+  // `redis:` or an alias key: those values are evaluated unless the sub-chart is switched off
+  // (`enabled: false`, the usual dependency condition); the umbrella's version says nothing of the
+  // redis sub-chart's
+  const subKey = verdict.verdict === 'no' && !/redis|valkey/.test(name) ? bitnamiSubchartKey(merged) : undefined;
+  const umbrella = subKey !== undefined;
+  if (umbrella) {
+    const off = rel.layers.length ? new LayeredVNode(rel.layers).get(subKey).get('enabled').value() === false : false;
+    if (off) return { deployments: [], findings: [] };
+    bitnami = true;
+  }
   // bjw-s app-template running redis-server/valkey-server (also behind an OCIRepository named `valkey` whose URL is unknown)
   if (!bitnami && (name === 'app-template' || !REDIS_FAMILY_CHART.test(name) || !rel.url) && rel.layers.length && appTemplateRunsRedis(new LayeredVNode(rel.layers))) {
     const r = appTemplateDeployments(rel.layers, rel.object, rel.source);
@@ -140,7 +147,7 @@ export function chartReleaseDeployments(rel: ChartRelease): SourceResult {
   }
   const findings: SourceFinding[] = rel.unread?.(bitnamiRedisReadsPath) ?? [];
   const result = bitnamiDeployments({
-    layers: umbrella ? rel.layers.map((l) => l.get('redis')) : rel.layers,
+    layers: subKey !== undefined ? rel.layers.map((l) => l.get(subKey)) : rel.layers,
     object: rel.object,
     chartVersion: umbrella ? undefined : rel.version,
     chartVersionPos: rel.versionPos,
@@ -149,7 +156,20 @@ export function chartReleaseDeployments(rel: ChartRelease): SourceResult {
     anchor: rel.anchor,
     workload: workloadFromAnnotations(rel.object),
   });
+  if (subKey !== undefined) for (const d of result.deployments) d.valuesPrefix = [subKey];
   return { deployments: result.deployments, findings: [...findings, ...result.findings] };
+}
+
+/**
+ * The key of an umbrella chart's values that holds Bitnami redis values: `redis` (the dependency's
+ * name), else the first top-level key whose map is Bitnami-redis-shaped (a dependency `alias:`,
+ * e.g. `redis-cache:`); undefined when there is none. Reads the top-level keys only.
+ */
+function bitnamiSubchartKey(values: unknown): string | undefined {
+  if (findBitnamiRedisValues(values)?.path[0] === 'redis') return 'redis';
+  if (values === null || typeof values !== 'object') return undefined;
+  const v = values as Record<string, unknown>;
+  return Object.keys(v).find((k) => k !== 'redis' && isBitnamiRedisValues(v[k]));
 }
 
 /**

@@ -43,7 +43,7 @@ export function valuesDeployments(docs: LoadedDocument[], chartVersion?: { versi
   const last = layers[layers.length - 1] as YamlVNode;
   const ref = valuesObject(last.ctx.file, { ...last.pos(), endLine: last.pos().line, endColumn: last.pos().column });
   const name = docs.length > 1 ? docs.map((d) => d.file.split(/[\\/]/).pop()).join('+') : ref.name;
-  return bitnamiDeployments({
+  const result = bitnamiDeployments({
     layers,
     object: { ...ref, name },
     chartVersion: chartVersion?.version,
@@ -52,6 +52,8 @@ export function valuesDeployments(docs: LoadedDocument[], chartVersion?: { versi
     anchor: ref.pos,
     workload: {},
   });
+  if (subchart) for (const d of result.deployments) d.valuesPrefix = subchart.path.slice(subchart.ctx.pathPrefix.length).map(String);
+  return result;
 }
 
 /**

@@ -219,7 +219,28 @@ export function shellWords(s: string): ShellWord[] {
 
 const basename = (p: string) => p.replace(/\/+$/, '').split('/').pop() ?? p;
 const SHELLS = new Set(['sh', 'bash', 'ash', 'dash', 'zsh']);
-const SERVER_RE = /^(redis|valkey)-server$/;
+const SERVER_RE = /^((redis|valkey)-server|redis-stack-server)$/;
+
+/**
+ * The redis-stack images' own entrypoint (redis-stack/redis-stack etc/scripts/entrypoint.sh at
+ * ac979470): `redis-server [/redis-stack.conf] --dir ${REDIS_DATA_DIR:-/data} … --loadmodule … ${REDIS_ARGS}`:
+ * the flags are the words of the `REDIS_ARGS` variable (a literal `env` value), at their place in it.
+ */
+function redisStackEntrypoint(container: YamlVNode): Launch {
+  const env = container.child('env');
+  let args: Token[] = [];
+  let dataDir = '/data';
+  let flagsNode: YamlVNode | undefined;
+  for (const e of env.items() as YamlVNode[]) {
+    const name = asString(e.get('name').value());
+    if (name === 'REDIS_ARGS' && e.child('value').exists) {
+      flagsNode = e.child('value');
+      args = scriptTokens(flagsNode).filter((t) => !t.op);
+    }
+    if (name === 'REDIS_DATA_DIR') dataDir = asString(e.get('value').value()) ?? dataDir;
+  }
+  return { role: 'server', serverArgs: args, flagsNode, entrypointServer: false, dataDir };
+}
 const SENTINEL_RE = /^(redis|valkey)-sentinel$/;
 
 /** The words of a YAML `command`/`args` sequence (a single string counts as one word). */
@@ -256,6 +277,8 @@ export interface Launch {
   entrypointServer: boolean;
   /** a start script runs Redis with flags we cannot see: Bitnami's `run.sh` (image CMD) or chart `start-master.sh` etc. */
   startScript?: string;
+  /** the data directory the launcher passes with `--dir` before the user's flags (redis-stack), when not the working directory */
+  dataDir?: string;
 }
 
 /**
@@ -277,6 +300,7 @@ export function analyzeLaunch(container: YamlVNode, image: ImageRef | undefined)
   if (!argv.length) {
     // the image's own CMD: redis-server (official), run.sh (Bitnami)
     if (image?.role !== 'server') return none;
+    if (image.flavor === 'redis-stack') return redisStackEntrypoint(container);
     return { role: 'server', serverArgs: [], entrypointServer: official, startScript: image.flavor === 'bitnami' ? 'run.sh' : undefined };
   }
   // expand `sh -c 'script'` and `sh script.sh`
@@ -308,6 +332,8 @@ export function analyzeLaunch(container: YamlVNode, image: ImageRef | undefined)
       serverArgs,
       flagsNode: holder.kind() === 'seq' ? argsNode : holder,
       entrypointServer: viaEntrypoint && official && words === argv && at === 0 && basename(words[0].text) === serverName,
+      // redis-stack-server passes `--dir /var/lib/redis-stack` (its default where /opt/redis-stack exists) before the user's flags
+      ...(basename(words[at].text) === 'redis-stack-server' ? { dataDir: '/var/lib/redis-stack' } : {}),
     };
   }
   // a script starts Redis: Bitnami's run.sh / start-scripts; anything else (redis-cli, a split-brain fixer) is not Redis
@@ -575,6 +601,7 @@ export function dataDirOf(config: RedisConfig, workDir: string, image: ImageRef 
     return { dir: normPath(dir.replace(/\/\.(\/|$)/g, '/')), explicit: config.get('dir')?.origin.kind === 'file' };
   }
   if (image?.flavor === 'bitnami' && launch.startScript && !/^start-/.test(launch.startScript)) return { dir: '/bitnami/redis/data', explicit: false };
+  if (launch.dataDir) return { dir: normPath(launch.dataDir), explicit: false };
   return { dir: workDir, explicit: false };
 }
 

@@ -38,6 +38,9 @@ describe.each([
   ['OT-Container-Kit RedisCluster', 'ot-cluster.yaml', 'RedisCluster/shards', ['master', 'replica']],
   ['spotahome RedisFailover', 'spotahome-failover.yaml', 'RedisFailover/jobs/queue', ['sentinel-node']],
   ['bjw-s app-template running valkey-server', 'app-template.yaml', 'HelmRelease/database/valkey', ['standalone']],
+  ['umbrella chart in a HelmRelease (redis: sub-chart)', 'umbrella-helmrelease.yaml', 'HelmRelease/cloud/nextcloud', ['standalone']],
+  ['umbrella chart in an Argo CD Application (redis: sub-chart)', 'umbrella-application.yaml', 'Application/argocd/authentik', ['standalone']],
+  ['raw workloads running redis-stack-server / the redis-stack entrypoint (REDIS_ARGS)', 'redis-stack-server.yaml', 'StatefulSet/apps/search', ['standalone', 'standalone']],
   ['kustomize helmCharts entry (valuesFile + valuesInline)', 'kustomize-helmcharts', 'HelmChart/cache/sessions', ['standalone'], 'kustomize-helmcharts/redis-values.yaml'],
 ])('%s', (_name, file, object, roles, sizeFile = file) => {
   it('is evaluated: aof-rewrite-unreachable at the line of the 50Mi size', async () => {
@@ -94,5 +97,29 @@ describe('operator facts', () => {
     expect(d.config.get('save')?.args).toEqual(['900', '1', '300', '10']);
     expect(d.fsGroup.value).toBe(1000);
     expect(d.livenessProbe.value).toMatchObject({ initialDelaySeconds: 30, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 6, acceptsLoading: false });
+  });
+});
+
+describe('umbrella charts', () => {
+  it('a sub-chart switched off (enabled: false) runs nothing: no finding', async () => {
+    const r = await lintPaths([fixture('umbrella-helmrelease.yaml')], { policy: loadPolicy() });
+    expect(r.deployments[0].valuesPrefix).toEqual(['redis']);
+    const { parseText } = await import('../../src/load/documents.js');
+    const { lintDocuments } = await import('../../src/engine.js');
+    const text = readFileSync(fixture('umbrella-helmrelease.yaml'), 'utf8').replace('enabled: true', 'enabled: false');
+    const off = lintDocuments(parseText(text, 'off.yaml').documents, loadPolicy());
+    expect(off.deployments).toEqual([]);
+    expect(off.findings).toEqual([]);
+  });
+});
+
+describe('redis-stack', () => {
+  it('reads REDIS_ARGS of the image entrypoint (redis-stack etc/scripts/entrypoint.sh @ ac979470) and the PVC size', async () => {
+    const r = await lintPaths([fixture('redis-stack-server.yaml')], { policy: loadPolicy() });
+    const stack = r.deployments.find((d) => d.object.name === 'stack');
+    expect(stack?.config.get('appendonly')?.args).toEqual(['yes']);
+    expect(stack?.config.get('appendonly')?.origin).toMatchObject({ kind: 'file', pos: { line: 53 } });
+    expect(stack?.volume).toMatchObject({ kind: 'pvc', mountPath: '/data', size: { value: 50 * 1024 * 1024 } });
+    expect(r.findings.filter((f) => f.ruleId === 'aof-rewrite-unreachable').map((f) => `${f.object?.name}@${f.pos.line}`)).toEqual(['search@33', 'stack@74']);
   });
 });
