@@ -289,7 +289,12 @@ function chartBeside(file: string): ChartBeside | undefined {
     return { name, pos: nameNode.pos(), isRedis: true, redis: version ? { version, pos: v.pos() } : undefined };
   }
   const dep = redisDependency(doc);
-  if (!dep) return { name, pos: nameNode.pos(), isRedis: false };
+  if (!dep) {
+    // the chart's own version, for the values of valkey, redis-cluster, … charts (sources/chart-kinds.ts)
+    const v = root.child('version');
+    const own = asString(v.value());
+    return { name, pos: nameNode.pos(), isRedis: false, ...(own ? { version: { version: own, pos: v.pos() } } : {}) };
+  }
   const lockFile = path.join(path.dirname(file), 'Chart.lock');
   const lock = existsSync(lockFile) ? parseText(readFileSync(lockFile, 'utf8'), lockFile).documents[0] : undefined;
   const locked = lock ? redisDependency(lock) : undefined;

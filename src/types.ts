@@ -155,7 +155,13 @@ export interface RedisDeployment {
   /** which adapter produced it, e.g. 'bitnami-values', 'helmrelease', 'argocd-application', 'workload' */
   source: string;
   /** chart facts when the input is a chart's values */
-  chart?: { name: string; version?: string; major?: number };
+  chart?: {
+    name: string;
+    version?: string;
+    major?: number;
+    /** where the chart sets what rules advise, when it is not the Bitnami redis chart's keys (`set redis.resources.limits.memory`) */
+    advice?: { memoryLimit?: string; failover?: string };
+  };
   /**
    * for a sub-chart of an umbrella chart: the key path of its values inside the release's values
    * (`['redis']`, an alias `['cache']`), so that a fix writes there; absent when the values are the chart's own

@@ -329,6 +329,8 @@ function resolve(ctx: Ctx, op: FixOperation): { op: FileOp; where: string } | st
 function valuesBase(ctx: Ctx, overridden: string): Array<string | number> | string {
   const { dep } = ctx;
   const object = ctx.objectDoc.json;
+  // the role keys of the fixes (master/replica) are the Bitnami redis chart's: other charts' values are changed only where the input writes them
+  if (dep.chart && dep.chart.name !== 'redis') return `the ${dep.chart.name} chart's values are changed only where the input sets them: set ${overridden} (or its equivalent) there`;
   if (dep.source === 'bitnami-values') {
     if (dep.valuesPrefix) return dep.valuesPrefix;
     if (isBitnamiRedisValues(object)) return [];
@@ -379,6 +381,9 @@ function setSetting(ctx: Ctx, origin: Origin, value: unknown, chartKey: Readonly
   return { op: { op: 'set', file: ctx.objectDoc.file, doc: ctx.objectDoc.index, path: [...base, ...chartKey], value }, where: chartKey.join('.') };
 }
 
+/** Chart values keys whose string is redis.conf text: Bitnami redis/valkey `commonConfiguration`, `<role>.configuration`, redis-cluster `redis.configmap`/`defaultConfigOverride`, valkey-helm `valkeyConfig`, redis-ha `redis.customConfig`. */
+const CONF_TEXT_KEYS = new Set(['commonConfiguration', 'configuration', 'configmap', 'defaultConfigOverride', 'valkeyConfig', 'customConfig']);
+
 /**
  * Set a redis.conf directive where the deployment's redis.conf text lives: the string holding the
  * directive now, else the string holding its other directives (a ConfigMap's key, the chart's
@@ -394,6 +399,8 @@ function setDirective(ctx: Ctx, name: string, args: readonly string[]): { op: Fi
     if (typeof hit.path[hit.path.length - 1] !== 'string') return undefined;
     // a directive inside an embedded values string (Argo helm.values) has a longer yamlPath than the string's own path
     if (hit.path.join('.') !== origin.pos.yamlPath) return undefined;
+    // chart values: only the keys that hold redis.conf text (not `useAOFPersistence: "yes"` or a redis-ha `redis.config` entry, which hold one value)
+    if (dep.chart && !CONF_TEXT_KEYS.has(String(hit.path[hit.path.length - 1]))) return undefined;
     return hit;
   };
   const current = dep.config.get(name);

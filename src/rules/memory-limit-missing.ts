@@ -48,7 +48,7 @@ replica:
       const message = `this memory limit sets no limit (0 means none to the kubelet): nothing bounds the dataset, the AOF or a fork (set resources.limits.memory to a size)${capacity}`;
       return [{ message, pos: originPosition(dep.memoryLimit.origin), merge: merge(message) }];
     }
-    const where = dep.chart ? ' (set master/replica resources.limits.memory, or a resourcesPreset other than none)' : ' (set resources.limits.memory)';
+    const where = dep.chart ? ` (${dep.chart.advice?.memoryLimit ?? 'set master/replica resources.limits.memory, or a resourcesPreset other than none'})` : ' (set resources.limits.memory)';
     const message = `no memory limit on the Redis container${originLabel(dep.memoryLimit.origin)}: nothing bounds the dataset, the AOF or a fork${where}${capacity}`;
     return [{ message, pos: originPosition(dep.memoryLimit.origin), merge: merge(message) }];
   },

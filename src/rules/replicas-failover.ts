@@ -73,17 +73,19 @@ spec:
       const who = dep.role === 'master' && dep.replicaCount.value > 0 ? `a master with ${dep.replicaCount.value} replica(s) and no Sentinel` : `a single Redis (replicas ${dep.replicas.value}${originLabel(dep.replicas.origin)})`;
       return [
         {
-          message: `${who} has no failover: one pod restart or node loss is an outage; ${dep.chart ? 'enable Sentinel (sentinel.enabled) with at least 2 replicas' : 'run replicas with Sentinel (or an operator) for failover'}`,
+          message: `${who} has no failover: one pod restart or node loss is an outage; ${dep.chart ? (dep.chart.advice?.failover ?? 'enable Sentinel (sentinel.enabled) with at least 2 replicas') : 'run replicas with Sentinel (or an operator) for failover'}`,
           pos: originPosition(dep.failover.origin),
         },
       ];
     }
-    const nodes = dep.role === 'sentinel-node' ? dep.replicas.value : dep.replicaCount.value;
+    // a Redis Cluster shard is its master and its replicas (replicaCount: replicas per master)
+    const nodes = dep.role === 'sentinel-node' ? dep.replicas.value : dep.failover.value === 'cluster' ? dep.replicaCount.value + 1 : dep.replicaCount.value;
+    const count = dep.failover.value === 'cluster' ? dep.replicaCount : dep.replicas;
     if (nodes < 2) {
       return [
         {
-          message: `${dep.failover.value} failover with ${nodes} node(s)${originLabel(dep.replicas.origin)}: nothing to fail over to; run at least 2 (3 for a Sentinel quorum)`,
-          pos: originPosition(dep.replicas.origin),
+          message: `${dep.failover.value} failover with ${nodes} node(s)${dep.failover.value === 'cluster' ? ' per shard' : ''}${originLabel(count.origin)}: nothing to fail over to; run at least 2 (3 for a Sentinel quorum)`,
+          pos: originPosition(count.origin),
         },
       ];
     }

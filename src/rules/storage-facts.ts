@@ -50,6 +50,7 @@ export function storageClaimKey(dep: RedisDeployment): string | undefined {
   if (dep.volume.kind !== 'pvc') return undefined;
   if (dep.chart) {
     if (dep.volume.claimName) return undefined; // existingClaim: the claim was made elsewhere
+    if (dep.chart.name !== 'redis') return undefined; // the claim keys are the Bitnami redis chart's persistence blocks
     return dep.role === 'master' || dep.role === 'standalone' ? 'master' : 'replica';
   }
   if (dep.object.kind === 'StatefulSet' && dep.volume.claimName && /volumeClaimTemplates/.test(originPosition(dep.volume.origin).yamlPath)) return `vct:${dep.volume.claimName}`;

@@ -14,7 +14,20 @@ import { chartData } from './chart-data.js';
  * `redis:` key; {@link findBitnamiRedisValues} finds them.
  */
 
-const DATA = (): ReturnType<typeof chartData> => chartData('bitnami/redis');
+/** The Bitnami charts of the redis layout (architecture, master|primary/replica/sentinel, commonConfiguration) whose data the functions here read. */
+export type BitnamiChartDir = 'bitnami/redis' | 'bitnami/valkey';
+
+const DATA = (dir: BitnamiChartDir = 'bitnami/redis'): ReturnType<typeof chartData> => chartData(dir);
+
+/** Highest chart major in a chart's data. */
+export function latestMajor(dir: BitnamiChartDir = 'bitnami/redis'): number {
+  return semver.major(DATA(dir).latest.version);
+}
+
+/** Lowest chart major with defaults in a chart's data (its base version). */
+export function oldestMajor(dir: BitnamiChartDir = 'bitnami/redis'): number {
+  return semver.major(DATA(dir).file.defaults.base.version);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Chart versions
@@ -30,9 +43,9 @@ export interface ChartVersion {
 }
 
 /** Highest chart major in the data (the newest release's); newer majors fall back to it. */
-export const LATEST_KNOWN_MAJOR = semver.major(DATA().latest.version);
+export const LATEST_KNOWN_MAJOR = latestMajor();
 /** Lowest chart major with defaults in the data (its base version, 15.0.0); older majors get the base. */
-export const OLDEST_KNOWN_MAJOR = semver.major(DATA().file.defaults.base.version);
+export const OLDEST_KNOWN_MAJOR = oldestMajor();
 
 /**
  * Parse a chart version or semver range: `19.5.1`, `17.x`, `15.5.x`, `~18`, `^19.0.0`,
@@ -140,7 +153,7 @@ function redisOf(appVersion: string): RedisVersion | null {
  * when its releases ship different Redis versions. Chart majors newer than the data give
  * `known: false` with `atLeast` the newest release's Redis.
  */
-export function redisVersionForChart(chartVersion: string | number | undefined): RedisVersionForChart {
+export function redisVersionForChart(chartVersion: string | number | undefined, dir: BitnamiChartDir = 'bitnami/redis'): RedisVersionForChart {
   const v = parseChartVersion(chartVersion);
   const unknown = (reason: string, extra: Partial<RedisVersionForChart> = {}): RedisVersionForChart => ({
     known: false,
@@ -154,9 +167,9 @@ export function redisVersionForChart(chartVersion: string | number | undefined):
     ...extra,
   });
   if (!v) return unknown(chartVersion === undefined ? 'no chart version' : `chart version "${chartVersion}" not understood`);
-  const data = DATA();
+  const data = DATA(dir);
   const latest = data.latest;
-  if (v.major > LATEST_KNOWN_MAJOR) {
+  if (v.major > latestMajor(dir)) {
     return unknown(`chart ${v.major}.x is newer than the released versions redis-lint knows (up to ${latest.version}, Redis ${latest.appVersion})`, { atLeast: redisOf(latest.appVersion) ?? undefined });
   }
   const text = `${v.major}.${v.minor}.${v.patch}`;
@@ -191,14 +204,14 @@ export interface PresetResources {
  * (bitnami/charts@6ca69f6, 2024-06, chart 19.5.5), ephemeral-storage limit 2Gi since common 2.20.5
  * (2024-07, chart 19.6.2)). A bare major means its newest release. Undefined before presets (18.14.0).
  */
-export function resourcesPresetTable(chart: number | string): Readonly<Record<string, PresetResources>> | undefined {
-  const version = presetVersion(chart);
-  return version ? (DATA().presetTable(version)?.table as Record<string, PresetResources> | undefined) : undefined;
+export function resourcesPresetTable(chart: number | string, dir: BitnamiChartDir = 'bitnami/redis'): Readonly<Record<string, PresetResources>> | undefined {
+  const version = presetVersion(chart, dir);
+  return version ? (DATA(dir).presetTable(version)?.table as Record<string, PresetResources> | undefined) : undefined;
 }
 
 /** The exact chart version whose preset table applies: a bare major (number) means its newest release. */
-function presetVersion(chart: number | string): string | undefined {
-  if (typeof chart === 'number') return Number.isFinite(chart) ? (DATA().highest(`${Math.floor(chart)}.x`)?.version ?? (chart > LATEST_KNOWN_MAJOR ? DATA().latest.version : undefined)) : undefined;
+function presetVersion(chart: number | string, dir: BitnamiChartDir): string | undefined {
+  if (typeof chart === 'number') return Number.isFinite(chart) ? (DATA(dir).highest(`${Math.floor(chart)}.x`)?.version ?? (chart > latestMajor(dir) ? DATA(dir).latest.version : undefined)) : undefined;
   const v = toVersion(chart);
   return v ? versionText(v) : undefined;
 }
@@ -215,15 +228,15 @@ export const RESOURCES_PRESETS: Readonly<Record<Exclude<ResourcesPresetName, 'no
  * support (#23516)"; templates/replicas/application.yaml `if .Values.replica.resources` ... `else if
  * ne .Values.replica.resourcesPreset "none"`). A bare major counts when its newest release has it.
  */
-export function resourcesPresetSupported(chart: number | string): boolean {
-  const version = presetVersion(chart);
-  const since = DATA().keySince('master.resourcesPreset');
+export function resourcesPresetSupported(chart: number | string, dir: BitnamiChartDir = 'bitnami/redis'): boolean {
+  const version = presetVersion(chart, dir);
+  const since = DATA(dir).keySince('replica.resourcesPreset');
   return version !== undefined && since !== undefined && semver.gte(version, since);
 }
 
-function presetEntry(preset: string, chart: number | string): PresetResources | null {
-  if (!resourcesPresetSupported(chart)) return null;
-  const table = resourcesPresetTable(chart);
+function presetEntry(preset: string, chart: number | string, dir: BitnamiChartDir): PresetResources | null {
+  if (!resourcesPresetSupported(chart, dir)) return null;
+  const table = resourcesPresetTable(chart, dir);
   if (!table || !Object.prototype.hasOwnProperty.call(table, preset)) return null;
   return table[preset];
 }
@@ -236,14 +249,14 @@ function presetEntry(preset: string, chart: number | string): PresetResources | 
  * versions without preset support (before 18.14.0, the key is ignored). The preset applies only
  * when the role's `resources` map is empty (see {@link effectiveResources}).
  */
-export function resourcesPresetMemoryLimit(preset: string, chartMajor: number | string): number | null {
-  const e = presetEntry(preset, chartMajor);
+export function resourcesPresetMemoryLimit(preset: string, chartMajor: number | string, dir: BitnamiChartDir = 'bitnami/redis'): number | null {
+  const e = presetEntry(preset, chartMajor, dir);
   return e ? quantityBytes(e.limits.memory) : null;
 }
 
 /** Memory request in bytes a `resourcesPreset` renders (nano 128Mi ... xlarge/2xlarge 3072Mi since 2024-06); null as for the limit. */
-export function resourcesPresetMemoryRequest(preset: string, chartMajor: number | string): number | null {
-  const e = presetEntry(preset, chartMajor);
+export function resourcesPresetMemoryRequest(preset: string, chartMajor: number | string, dir: BitnamiChartDir = 'bitnami/redis'): number | null {
+  const e = presetEntry(preset, chartMajor, dir);
   return e ? quantityBytes(e.requests.memory) : null;
 }
 
@@ -376,15 +389,15 @@ export interface BitnamiValues {
  * newest release's; unparsable input gets the newest. {@link bitnamiDefaultSource} names the
  * release and commit behind a default.
  */
-export function bitnamiDefaults(chart: number | string | ChartVersion): BitnamiValues {
-  return DATA().defaultsAt(defaultsVersion(chart)) as unknown as BitnamiValues;
+export function bitnamiDefaults(chart: number | string | ChartVersion, dir: BitnamiChartDir = 'bitnami/redis'): BitnamiValues {
+  return DATA(dir).defaultsAt(defaultsVersion(chart, dir)) as unknown as BitnamiValues;
 }
 
 /** The exact version whose defaults apply to a chart version (see {@link bitnamiDefaults}). */
-function defaultsVersion(chart: number | string | ChartVersion): string {
+function defaultsVersion(chart: number | string | ChartVersion, dir: BitnamiChartDir = 'bitnami/redis'): string {
   const v = toVersion(chart);
-  if (!v || v.major > LATEST_KNOWN_MAJOR) return DATA().latest.version;
-  if (v.major < OLDEST_KNOWN_MAJOR) return DATA().file.defaults.base.version;
+  if (!v || v.major > latestMajor(dir)) return DATA(dir).latest.version;
+  if (v.major < oldestMajor(dir)) return DATA(dir).file.defaults.base.version;
   return versionText(v);
 }
 
@@ -400,9 +413,9 @@ export function bitnamiDefaultSource(path: string, chart: number | string | Char
  * bitnami/charts@5165628; `auto` does so only on a cluster serving `security.openshift.io/v1`):
  * from the first release whose values have the key (18.18.0, bitnami/charts@063463f).
  */
-export function openshiftAdaptSupported(chart: number | string | ChartVersion): boolean {
-  const since = DATA().defaultSince('global.compatibility.openshift.adaptSecurityContext');
-  return since !== undefined && semver.gte(defaultsVersion(chart), since);
+export function openshiftAdaptSupported(chart: number | string | ChartVersion, dir: BitnamiChartDir = 'bitnami/redis'): boolean {
+  const since = DATA(dir).defaultSince('global.compatibility.openshift.adaptSecurityContext');
+  return since !== undefined && semver.gte(defaultsVersion(chart, dir), since);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -430,9 +443,9 @@ export interface EffectiveResources {
  * true, so the latter suppresses the preset and renders no limit. Before 18.14.0 there is no
  * preset branch. Memory quantities are parsed as Kubernetes quantities; unparsable ones give null.
  */
-export function effectiveResources(role: unknown, chart: number | string | undefined): EffectiveResources {
+export function effectiveResources(role: unknown, chart: number | string | undefined, dir: BitnamiChartDir = 'bitnami/redis'): EffectiveResources {
   const r = isPlainObject(role) ? role : {};
-  const defaults = bitnamiDefaults(chart ?? LATEST_KNOWN_MAJOR).master;
+  const defaults = bitnamiDefaults(chart ?? latestMajor(dir), dir).replica;
   const resources = 'resources' in r ? r.resources : defaults.resources;
   if (isPlainObject(resources) && Object.keys(resources).length > 0) {
     const limits = isPlainObject(resources.limits) ? resources.limits : {};
@@ -444,13 +457,13 @@ export function effectiveResources(role: unknown, chart: number | string | undef
   }
   const presetValue = 'resourcesPreset' in r ? r.resourcesPreset : defaults.resourcesPreset;
   const preset = typeof presetValue === 'string' ? presetValue : undefined;
-  const version = chart ?? LATEST_KNOWN_MAJOR;
-  if (preset !== undefined && preset !== 'none' && resourcesPresetSupported(version)) {
+  const version = chart ?? latestMajor(dir);
+  if (preset !== undefined && preset !== 'none' && resourcesPresetSupported(version, dir)) {
     return {
       source: 'preset',
       preset,
-      memoryLimitBytes: resourcesPresetMemoryLimit(preset, version),
-      memoryRequestBytes: resourcesPresetMemoryRequest(preset, version),
+      memoryLimitBytes: resourcesPresetMemoryLimit(preset, version, dir),
+      memoryRequestBytes: resourcesPresetMemoryRequest(preset, version, dir),
     };
   }
   return { source: 'none', memoryLimitBytes: null, memoryRequestBytes: null };
@@ -554,15 +567,15 @@ export function valuesRoles(architecture: string | undefined, sentinelEnabled: b
  * chart. In an umbrella chart these keys sit under `redis:`, next to the parent's condition key
  * `enabled` (`umbrella: true` adds it). Unknown or unparsable majors give the newest major's set.
  */
-export function knownTopLevelKeys(chartMajor?: number, opts: { umbrella?: boolean } = {}): ReadonlySet<string> {
-  const keys = DATA().keysOf('', keysMajor(chartMajor));
+export function knownTopLevelKeys(chartMajor?: number, opts: { umbrella?: boolean; dir?: BitnamiChartDir } = {}): ReadonlySet<string> {
+  const keys = DATA(opts.dir).keysOf('', keysMajor(chartMajor, opts.dir));
   if (opts.umbrella) keys.add('enabled');
   return keys;
 }
 
-function keysMajor(chartMajor: number | undefined): number {
-  if (chartMajor === undefined || !Number.isFinite(chartMajor)) return LATEST_KNOWN_MAJOR;
-  return Math.min(LATEST_KNOWN_MAJOR, Math.max(chartMajor, OLDEST_KNOWN_MAJOR));
+function keysMajor(chartMajor: number | undefined, dir: BitnamiChartDir = 'bitnami/redis'): number {
+  if (chartMajor === undefined || !Number.isFinite(chartMajor)) return latestMajor(dir);
+  return Math.min(latestMajor(dir), Math.max(chartMajor, oldestMajor(dir)));
 }
 
 /**

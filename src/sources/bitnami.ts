@@ -1,4 +1,6 @@
-import { resolveBitnamiRedisVersion } from './chart-versions.js';
+import semver from 'semver';
+import { resolveChartVersion } from './chart-versions.js';
+import { chartData } from './chart-data.js';
 import { embeddedContext, isStringScalar, type DocContext } from '../load/documents.js';
 import { LayeredVNode, ObjectVNode, YamlVNode, asBool, asNumber, asString, at, type VNode } from '../load/vnode.js';
 import type { ConfigDirective, DataVolume, ObjectRef, Origin, RedisConfig, RedisDeployment, RedisRole, Setting, SourcePosition, WorkloadInput } from '../types.js';
@@ -8,8 +10,9 @@ import { confProblemFindings } from './configmap.js';
 import { parseRedisMemory } from '../model/units.js';
 import { versionFromTag } from './workload.js';
 import {
-  LATEST_KNOWN_MAJOR,
   MISPLACED_TOP_LEVEL_KEYS,
+  latestMajor,
+  type BitnamiChartDir,
   bitnamiDefaults,
   effectiveResources,
   configLayers,
@@ -34,12 +37,52 @@ export interface BitnamiInput {
   /** anchor for defaults when no user layer has a closer node (e.g. `spec.values` or the object) */
   anchor: SourcePosition;
   workload: WorkloadInput;
+  /** which chart of the Bitnami redis layout: `bitnami/redis` (default) or `bitnami/valkey` */
+  chart?: BitnamiChartDir;
 }
 
 /** The role keys of the chart and the RedisDeployment role they become. */
 interface RoleSpec {
-  key: 'master' | 'replica';
+  /** `master` (redis; valkey before 2.0.0), `primary` (valkey 2.0.0+) or `replica` */
+  key: string;
   role: RedisRole;
+}
+
+/** What differs between the charts of the Bitnami redis layout. */
+interface LayoutChart {
+  dir: BitnamiChartDir;
+  /** chart name, for RedisDeployment.chart */
+  name: string;
+  /** in messages: `Bitnami redis chart` */
+  label: string;
+  /** the server, in messages (`Redis 8.2.1`, `Valkey 8.1.3`) */
+  server: string;
+  image: string;
+  /** rule advice naming this chart's keys (RedisDeployment.chart.advice); the redis chart's keys are the rules' own */
+  advice?: { memoryLimit: string; failover: string };
+}
+
+const LAYOUT_CHARTS: Readonly<Record<BitnamiChartDir, LayoutChart>> = {
+  'bitnami/redis': { dir: 'bitnami/redis', name: 'redis', label: 'Bitnami redis chart', server: 'Redis', image: 'bitnami/redis' },
+  'bitnami/valkey': {
+    dir: 'bitnami/valkey',
+    name: 'valkey',
+    label: 'Bitnami valkey chart',
+    server: 'Valkey',
+    image: 'bitnami/valkey',
+    advice: { memoryLimit: 'set primary/replica resources.limits.memory, or a resourcesPreset other than none', failover: 'enable Sentinel (sentinel.enabled) with at least 2 replicas' },
+  },
+};
+
+/**
+ * The key of the primary role at a chart version: `master` for redis; for valkey `primary` from
+ * the first release whose values have it (chart.json `keys`: 2.0.0), `master` before.
+ */
+function primaryKeyOf(chart: LayoutChart, version: string | undefined): string {
+  if (chart.dir === 'bitnami/redis') return 'master';
+  const since = chartData(chart.dir).keySince('primary');
+  const v = version && semver.valid(semver.coerce(version)?.version ?? '');
+  return since && (!v || semver.gte(v, since)) ? 'primary' : 'master';
 }
 
 /**
@@ -52,21 +95,23 @@ interface RoleSpec {
 export function bitnamiDeployments(input: BitnamiInput): SourceResult {
   const findings: SourceFinding[] = [];
   const obj = findingObject(input.object);
+  const chart = LAYOUT_CHARTS[input.chart ?? 'bitnami/redis'];
+  const LATEST_KNOWN_MAJOR = latestMajor(chart.dir);
   // a range installs its highest released match (Helm, Flux, Argo CD): judge that version
-  const resolved = resolveBitnamiRedisVersion(input.chartVersion);
+  const resolved = resolveChartVersion(chart.dir, input.chartVersion);
   if (resolved?.how === 'range') {
     findings.push({ ruleId: 'unresolved-values', message: resolved.note ?? '', pos: input.chartVersionPos ?? input.anchor, object: obj });
     input = { ...input, chartVersion: resolved.version };
   }
-  const parsedVersion = redisVersionForChart(input.chartVersion);
+  const parsedVersion = redisVersionForChart(input.chartVersion, chart.dir);
   const major = parsedVersion.chartMajor ?? LATEST_KNOWN_MAJOR;
   const where = input.chartVersionPos ?? input.anchor;
   if (parsedVersion.chartMajor === undefined) {
     findings.push({
       ruleId: 'unresolved-values',
       message: input.chartVersion
-        ? `chart version "${input.chartVersion}" not understood: assumed Bitnami redis chart ${major}.x defaults`
-        : `${input.versionUnknownWhy ?? 'Bitnami redis chart version unknown'}: assumed chart ${major}.x defaults (Redis ${redisVersionForChart(String(major)).label})` +
+        ? `chart version "${input.chartVersion}" not understood: assumed ${chart.label} ${major}.x defaults`
+        : `${input.versionUnknownWhy ?? `${chart.label} version unknown`}: assumed chart ${major}.x defaults (${chart.server} ${redisVersionForChart(String(major), chart.dir).label})` +
           (input.source === 'bitnami-values' ? '; a Chart.yaml beside the values file with the redis version pins it' : ''),
       pos: where,
       object: obj,
@@ -74,12 +119,12 @@ export function bitnamiDeployments(input: BitnamiInput): SourceResult {
   } else if (major > LATEST_KNOWN_MAJOR) {
     findings.push({
       ruleId: 'unresolved-values',
-      message: `Bitnami redis chart ${input.chartVersion} is newer than the versions redis-lint knows (up to ${LATEST_KNOWN_MAJOR}.x): assumed chart ${LATEST_KNOWN_MAJOR}.x defaults`,
+      message: `${chart.label} ${input.chartVersion} is newer than the versions redis-lint knows (up to ${LATEST_KNOWN_MAJOR}.x): assumed chart ${LATEST_KNOWN_MAJOR}.x defaults`,
       pos: where,
       object: obj,
     });
   }
-  if (major < 13 || input.layers.some(isLegacyLayout)) {
+  if (chart.dir === 'bitnami/redis' && (major < 13 || input.layers.some(isLegacyLayout))) {
     findings.splice(0); // the version notice says less than this one
     findings.push({
       ruleId: 'unresolved-values',
@@ -90,33 +135,39 @@ export function bitnamiDeployments(input: BitnamiInput): SourceResult {
     return { deployments: [], findings };
   }
   // the defaults of the exact version when known (18.14.0 switched resources {limits: {}, requests: {}} to resourcesPreset)
-  const defaults = new ObjectVNode(bitnamiDefaults(parsedVersion.chartVersion && major <= LATEST_KNOWN_MAJOR ? parsedVersion.chartVersion : major), { source: 'chart default', anchor: input.anchor });
+  const defaults = new ObjectVNode(bitnamiDefaults(parsedVersion.chartVersion && major <= LATEST_KNOWN_MAJOR ? parsedVersion.chartVersion : major, chart.dir), { source: 'chart default', anchor: input.anchor });
   const values = new LayeredVNode([defaults, ...input.layers]);
-  findings.push(...ignoredKeys(input.layers, major, obj));
+  findings.push(...ignoredKeys(input.layers, major, obj, chart));
+  const primary = primaryKeyOf(chart, parsedVersion.chartMajor === undefined || major > LATEST_KNOWN_MAJOR ? undefined : input.chartVersion);
 
   const architecture = asString(values.get('architecture').value()) ?? 'replication';
   const sentinel = asBool(values.get('sentinel').get('enabled').value()) === true;
   const roles: RoleSpec[] =
     architecture === 'standalone'
-      ? [{ key: 'master', role: 'standalone' }]
+      ? [{ key: primary, role: 'standalone' }]
       : sentinel
         ? [{ key: 'replica', role: 'sentinel-node' }]
         : [
-            { key: 'master', role: 'master' },
+            { key: primary, role: 'master' },
             { key: 'replica', role: 'replica' },
           ];
 
   const imageTag = values.get('image').get('tag');
-  const chartRedis = redisVersionForChart(input.chartVersion ?? String(major));
-  const tagVersion = versionFromTag(asString(imageTag.value()));
+  const chartRedis = redisVersionForChart(input.chartVersion ?? String(major), chart.dir);
+  const tag = versionFromTag(asString(imageTag.value()));
+  // Valkey versions keep their numbers (7.2 forked Redis 7.2.4; 8.x/9.x keep its multi-part AOF), labelled as Valkey
+  const tagVersion = tag && chart.dir === 'bitnami/valkey' ? { ...tag, label: `valkey ${tag.label}` } : tag;
   const redisVersion: Setting<{ major: number; minor: number; label: string } | null> = tagVersion
     ? { value: tagVersion, origin: imageTag.origin() }
-    : { value: chartRedis.redis, origin: { kind: 'default', source: 'chart default', key: 'image.tag', anchor: input.chartVersionPos ?? input.anchor } };
+    : {
+        value: chartRedis.redis && chart.dir === 'bitnami/valkey' ? { ...chartRedis.redis, label: `valkey ${chartRedis.redis.label}` } : chartRedis.redis,
+        origin: { kind: 'default', source: 'chart default', key: 'image.tag', anchor: input.chartVersionPos ?? input.anchor },
+      };
 
   const replicaCountNode = values.get('replica').get('replicaCount');
   const replicaCount = asNumber(replicaCountNode.value()) ?? 0;
   const deployments = roles
-    .map((r) => roleDeployment(values, r, input, major, sentinel, redisVersion, findings))
+    .map((r) => roleDeployment(values, r, input, major, sentinel, redisVersion, findings, chart))
     .filter((d) => d.role !== 'replica' || d.replicas.value > 0);
   const master = deployments.find((d) => d.role === 'master');
   for (const d of deployments) {
@@ -161,6 +212,7 @@ function roleDeployment(
   sentinel: boolean,
   redisVersion: RedisDeployment['redisVersion'],
   findings: SourceFinding[],
+  chart: LayoutChart,
 ): RedisDeployment {
   const r = values.get(spec.key);
   const configAnchor = anchorOf(r.get('configuration'));
@@ -176,19 +228,19 @@ function roleDeployment(
     object: input.object,
     role: spec.role,
     source: input.source,
-    chart: { name: 'redis', version: input.chartVersion, major },
+    chart: { name: chart.name, version: input.chartVersion, major, ...(chart.advice ? { advice: chart.advice } : {}) },
     redisVersion,
     config: roleConfig(values, spec, sentinel, findings, input.object),
     configAnchor,
-    replicas: replicasOf(r, spec),
+    replicas: replicasOf(r, spec, chart),
     failover: { value: sentinel ? 'sentinel' : 'none', origin: values.get('sentinel').get('enabled').origin() },
     replicaCount: { value: 0, origin: r.origin() },
     volume: volumeOf(r),
-    memoryLimit: memoryLimitOf(r, input.chartVersion ?? major),
-    fsGroup: fsGroupOf(r, values, input.chartVersion ?? major),
+    memoryLimit: memoryLimitOf(r, input.chartVersion ?? major, chart.dir),
+    fsGroup: fsGroupOf(r, values, input.chartVersion ?? major, chart.dir),
     runAsUser: runAsUserOf(r),
     volumePermissionsInit: asBool(values.get('volumePermissions').get('enabled').value()) === true,
-    image: { value: imageOf(values), origin: values.get('image').origin() },
+    image: { value: imageOf(values, chart.image), origin: values.get('image').origin() },
     livenessProbe: probeOf(r, 'livenessProbe'),
     startupProbe: probeOf(r, 'startupProbe'),
     terminationGracePeriodSeconds: graceOf(spec.role === 'sentinel-node' ? values.get('sentinel') : r),
@@ -207,8 +259,9 @@ function anchorOf(node: VNode): SourcePosition {
   return o.kind === 'file' ? o.pos : o.anchor;
 }
 
-function replicasOf(r: VNode, spec: RoleSpec): Setting<number> {
-  const node = spec.key === 'master' ? r.get('count') : r.get('replicaCount');
+/** Pods of a role: redis `master.count`, valkey `primary.replicaCount` (valkey 0.x `master.replicaCount`), `replica.replicaCount`. */
+function replicasOf(r: VNode, spec: RoleSpec, chart: LayoutChart): Setting<number> {
+  const node = spec.key === 'master' && chart.dir === 'bitnami/redis' ? r.get('count') : r.get('replicaCount');
   return { value: asNumber(node.value()) ?? 1, origin: node.origin() };
 }
 
@@ -242,8 +295,8 @@ function volumeOf(r: VNode): DataVolume {
  * `resources` when not empty, else `resourcesPreset` from chart 18.14, bitnami/common
  * _resources.tpl), with the origin of the node that decides it.
  */
-function memoryLimitOf(r: VNode, chartVersion: string | number): Setting<number | null> {
-  const eff = effectiveResources(r.value(), chartVersion);
+function memoryLimitOf(r: VNode, chartVersion: string | number, dir: BitnamiChartDir): Setting<number | null> {
+  const eff = effectiveResources(r.value(), chartVersion, dir);
   const resources = r.get('resources');
   const preset = r.get('resourcesPreset');
   if (eff.source === 'resources') {
@@ -261,13 +314,13 @@ function memoryLimitOf(r: VNode, chartVersion: string | number): Setting<number 
  * `global.compatibility.openshift.adaptSecurityContext: force` omits it (chart 18.18.0+, see
  * openshiftAdaptSupported; `auto` depends on the cluster and is taken as not OpenShift).
  */
-function fsGroupOf(r: VNode, values: VNode, chartVersion: string | number): Setting<number | null> {
+function fsGroupOf(r: VNode, values: VNode, chartVersion: string | number, dir: BitnamiChartDir): Setting<number | null> {
   const psc = r.get('podSecurityContext');
   const enabled = asBool(psc.get('enabled').value());
   const fsGroup = psc.get('fsGroup');
   if (enabled === false) return { value: null, origin: psc.get('enabled').origin() };
   const adapt = values.get('global').get('compatibility').get('openshift').get('adaptSecurityContext');
-  if (asString(adapt.value()) === 'force' && openshiftAdaptSupported(chartVersion)) return { value: null, origin: adapt.origin() };
+  if (asString(adapt.value()) === 'force' && openshiftAdaptSupported(chartVersion, dir)) return { value: null, origin: adapt.origin() };
   return { value: asNumber(fsGroup.value()) ?? null, origin: fsGroup.origin() };
 }
 
@@ -288,10 +341,10 @@ function probeOf(r: VNode, key: 'livenessProbe' | 'startupProbe'): RedisDeployme
   return { value: { ...probeTiming(p), acceptsLoading: true }, origin: p.origin() };
 }
 
-function imageOf(values: VNode): string {
+function imageOf(values: VNode, defaultRepository: string): string {
   const img = values.get('image');
   const registry = asString(img.get('registry').value());
-  const repo = asString(img.get('repository').value()) ?? 'bitnami/redis';
+  const repo = asString(img.get('repository').value()) ?? defaultRepository;
   const tag = asString(img.get('tag').value());
   return `${registry ? registry + '/' : ''}${repo}${tag ? ':' + tag : ''}`;
 }
@@ -302,7 +355,7 @@ function imageOf(values: VNode): string {
  */
 function roleConfig(values: VNode, spec: RoleSpec, sentinel: boolean, findings: SourceFinding[], object: ObjectRef): RedisConfig {
   const config: RedisConfig = new Map();
-  for (const layer of configLayers(spec.key, sentinel)) {
+  for (const layer of configLayers(spec.key === 'replica' ? 'replica' : 'master', sentinel).map((l) => l.replace(/^master\./, `${spec.key}.`))) {
     if (layer === 'extraFlags') {
       const flags = values.get(spec.key).get('extraFlags');
       const args = flags.items().map((item) => ({ text: asString(item.value()) ?? '', origin: item.origin() }));
@@ -318,7 +371,7 @@ function roleConfig(values: VNode, spec: RoleSpec, sentinel: boolean, findings: 
 }
 
 /** Parse a redis.conf string held in values; directives point at their own line when the string is in a file. */
-function confDirectives(node: VNode, findings: SourceFinding[], object: ObjectRef): ConfigDirective[] {
+export function confDirectives(node: VNode, findings: SourceFinding[], object: ObjectRef): ConfigDirective[] {
   const text = asString(node.value());
   if (!text) return [];
   const origin = node.origin();
@@ -432,8 +485,8 @@ export function closestKey(key: string, known: ReadonlyArray<KnownKey>, max: num
 }
 
 /** Top-level keys in user layers that the chart does not read: a misplaced key is silently ignored by Helm. */
-function ignoredKeys(layers: VNode[], major: number, object: { kind: string; namespace?: string; name: string }): SourceFinding[] {
-  const known = knownTopLevelKeys(major);
+function ignoredKeys(layers: VNode[], major: number, object: { kind: string; namespace?: string; name: string }, chart: LayoutChart): SourceFinding[] {
+  const known = knownTopLevelKeys(major, { dir: chart.dir });
   const knownList = knownKeyList(known);
   const out: SourceFinding[] = [];
   for (const layer of layers) {
@@ -441,7 +494,7 @@ function ignoredKeys(layers: VNode[], major: number, object: { kind: string; nam
     for (const key of layer.keys()) {
       if (known.has(key)) continue;
       let hint = '';
-      const where = Object.hasOwn(MISPLACED_TOP_LEVEL_KEYS, key) ? MISPLACED_TOP_LEVEL_KEYS[key] : undefined;
+      const where = Object.hasOwn(MISPLACED_TOP_LEVEL_KEYS, key) ? MISPLACED_TOP_LEVEL_KEYS[key].map((w) => (chart.dir === 'bitnami/valkey' ? w.replace(/^master\./, 'primary.') : w)) : undefined;
       if (where) hint = `: the chart reads it only as ${where.join(' / ')}${key === 'resources' ? ' (this memory limit is not applied)' : ''}`;
       else {
         const close = closestKey(key, knownList, Math.max(1, Math.floor(key.length / 4)));
@@ -452,7 +505,7 @@ function ignoredKeys(layers: VNode[], major: number, object: { kind: string; nam
       // the origin only for the keys reported (a keyed lookup: O(1) per key, no walk of the layer)
       const o = layer.get(key).origin();
       if (o.kind !== 'file') continue;
-      out.push({ ruleId: 'values-key-ignored', message: `key "${key}" is not a Bitnami redis chart ${major}.x value and is ignored${hint}`, pos: o.pos, object });
+      out.push({ ruleId: 'values-key-ignored', message: `key "${key}" is not a ${chart.label} ${major}.x value and is ignored${hint}`, pos: o.pos, object });
     }
   }
   return out;

@@ -5,6 +5,8 @@ import { appTemplateDeployments, appTemplateRunsRedis } from './app-template.js'
 import { findBitnamiRedisValues, isBitnamiRedisValues } from './bitnami-chart.js';
 import { bitnamiDeployments } from './bitnami.js';
 import { identifyChart } from './chart-identity.js';
+import { identifyOtherChart, umbrellaSubchart } from './chart-kinds.js';
+import { chartKindDeployments } from './chart-adapters.js';
 import { findingObject, workloadFromAnnotations, type SourceFinding, type SourceResult } from './common.js';
 import { describeOtherRedisValues, otherValuesMessage } from './not-evaluated.js';
 
@@ -115,6 +117,23 @@ export function chartReleaseDeployments(rel: ChartRelease): SourceResult {
   // bjw-s app-template running redis-server/valkey-server (also behind an OCIRepository named `valkey` whose URL is unknown)
   if (!bitnami && (name === 'app-template' || !REDIS_FAMILY_CHART.test(name) || !rel.url) && rel.layers.length && appTemplateRunsRedis(new LayeredVNode(rel.layers))) {
     const r = appTemplateDeployments(rel.layers, rel.object, rel.source);
+    return { deployments: r.deployments, findings: [...(rel.unread?.(() => true) ?? []), ...r.findings] };
+  }
+  // Bitnami valkey / redis-cluster / valkey-cluster, valkey-io/valkey-helm, dandydeveloper redis-ha (chart-kinds.ts), or an
+  // umbrella chart bringing one of them under its sub-chart key (the umbrella's version says nothing of the sub-chart's)
+  const other = bitnami ? undefined : identifyOtherChart(rel.chart, rel.url, merged, rel.url ? undefined : rel.repoName);
+  const sub = bitnami || other || REDIS_FAMILY_CHART.test(name) ? undefined : umbrellaSubchart(merged);
+  if (other || sub) {
+    const r = chartKindDeployments((other ?? sub)!.kind, {
+      layers: sub ? rel.layers.map((l) => l.get(sub.key)) : rel.layers,
+      object: rel.object,
+      chartVersion: sub ? undefined : rel.version,
+      chartVersionPos: rel.versionPos,
+      versionUnknownWhy: sub ? undefined : rel.versionUnknownWhy,
+      source: rel.source,
+      anchor: rel.anchor,
+      workload: workloadFromAnnotations(rel.object),
+    });
     return { deployments: r.deployments, findings: [...(rel.unread?.(() => true) ?? []), ...r.findings] };
   }
   if (!bitnami) {

@@ -44,26 +44,33 @@ export interface ResolvedChartVersion {
  *   no released version matches (the caller keeps its own reading)
  */
 export function resolveBitnamiRedisVersion(spec: string | undefined): ResolvedChartVersion | undefined {
+  return resolveChartVersion('bitnami/redis', spec);
+}
+
+/**
+ * {@link resolveBitnamiRedisVersion} for any chart with data under data/charts (`bitnami/valkey`):
+ * the highest released version of that chart a spec matches; the note names the server version
+ * (`Redis 8.2.1`, `Valkey 8.1.3`).
+ */
+export function resolveChartVersion(dir: string, spec: string | undefined): ResolvedChartVersion | undefined {
   if (spec === undefined) return undefined;
+  const data = chartData(dir);
+  const server = data.file.server === 'valkey' ? 'Valkey' : 'Redis';
   const text = spec.trim();
   const exact = semver.valid(text.replace(/^v/, ''));
-  if (exact) return { version: exact, release: bitnamiRedisRelease(exact), how: 'exact' };
+  if (exact) return { version: exact, release: data.release(exact), how: 'exact' };
   const any = /^(\*|latest|x)?$/i.test(text);
   const range = any ? '*' : text.replace(/,/g, ' ');
   if (!semver.validRange(range)) return undefined;
-  const list = bitnamiRedisReleases();
-  const best = semver.maxSatisfying(
-    list.map((r) => r.version),
-    range,
-  );
-  if (!best) return undefined;
-  const release = list.find((r) => r.version === best);
+  const release = data.highest(range);
+  if (!release) return undefined;
+  const best = release.version;
   return {
     version: best,
     release,
     how: 'range',
     note: any
-      ? `chart version "${spec}" names no version: judged as ${best} (Redis ${release?.appVersion}), the newest released version, which Helm, Flux and Argo CD install`
-      : `chart version "${spec}" is a range: judged as ${best} (Redis ${release?.appVersion}), the highest released version it matches, which Helm, Flux and Argo CD install`,
+      ? `chart version "${spec}" names no version: judged as ${best} (${server} ${release.appVersion}), the newest released version, which Helm, Flux and Argo CD install`
+      : `chart version "${spec}" is a range: judged as ${best} (${server} ${release.appVersion}), the highest released version it matches, which Helm, Flux and Argo CD install`,
   };
 }

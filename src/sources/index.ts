@@ -12,6 +12,9 @@ import { helmChartsDeployments, isKustomization } from './kustomize.js';
 import { operatorCrdOf, operatorDeployments } from './operators.js';
 import { bitnamiValuesRoot, valuesDeployments } from './values-file.js';
 import { describeOtherRedisObject, describeOtherRedisValues, otherValuesMessage } from './not-evaluated.js';
+import { identifyOtherChart, kindOfValues, umbrellaSubchart, type ChartKind } from './chart-kinds.js';
+import { chartKindDeployments } from './chart-adapters.js';
+import { chartValuesDeployments } from './values-file.js';
 import { configMapsReferencedBy, isRedisWorkload, persistentVolumeClaimEntry, workloadDeployments, type PvcEntry } from './workload.js';
 
 /** Everything the sources made of a run's documents. */
@@ -43,6 +46,8 @@ export interface ChartBeside {
   redis?: { version: string; pos: SourcePosition };
   /** for an umbrella chart: the values key of its redis dependency (its `alias:`, else `redis`) */
   valuesKey?: string;
+  /** the chart's own `version` (for the values of valkey, redis-cluster, … charts: chart-kinds.ts) */
+  version?: { version: string; pos: SourcePosition };
 }
 
 /**
@@ -101,6 +106,9 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
     if (isPlainValues(root) && subchartValues(root, opts.chartOf?.(d.file))) return 'values';
     // a Chart.yaml beside it says which chart the values are for, whatever their shape
     if (isPlainValues(root) && mentionsRedis(opts.chartOf?.(d.file)?.name ?? '')) return 'values';
+    // the values of Bitnami valkey / redis-cluster / valkey-cluster, valkey-io/valkey-helm, redis-ha: by their shape
+    if (isPlainValues(root) && kindOfValues(root.value(), `${d.file}\n${d.ctx.text.slice(0, 4096)}`)) return 'chartvalues';
+    if (isPlainValues(root) && umbrellaSubchart(root.value())) return 'subchartvalues';
     if (isPlainValues(root) && describeOtherRedisValues(root.value(), `${d.file}\n${d.ctx.text.slice(0, 4096)}`)) return 'othervalues';
     if (kind !== undefined && !REFERENCED_KINDS.has(kind) && describeOtherRedisObject(root)) return 'otherobject';
     return 'other';
@@ -123,8 +131,10 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
   });
   // values files last: a file a release above read as its values (run.consumed) is not linted again alone
   documents.forEach((d, i) => {
-    if ((kinds[i] === 'values' || kinds[i] === 'othervalues') && run.consumed.has(path.resolve(d.file))) return;
+    if (['values', 'othervalues', 'chartvalues', 'subchartvalues'].includes(kinds[i]) && run.consumed.has(path.resolve(d.file))) return;
     if (kinds[i] === 'values') add(valuesOfChart(d, opts.chartOf?.(d.file)));
+    else if (kinds[i] === 'chartvalues') add(chartValuesDeployments([d], (kindOfValues(rootOf(d).value(), `${d.file}\n${d.ctx.text.slice(0, 4096)}`) as { kind: ChartKind }).kind));
+    else if (kinds[i] === 'subchartvalues') add(umbrellaChartValues(d));
     else if (kinds[i] === 'othervalues') add(otherValues(d));
   });
   const referenced = configMapsReferencedBy(workloads, run);
@@ -136,6 +146,15 @@ export function collectDeployments(documents: LoadedDocument[], opts: CollectOpt
 /** A document without apiVersion/kind that is a mapping: a Helm values file. */
 function isPlainValues(root: ReturnType<typeof rootOf>): boolean {
   return root.kind() === 'map' && !root.get('apiVersion').exists && !root.get('kind').exists;
+}
+
+/** An umbrella chart's values file whose sub-chart key (`redis-ha:`, `valkey:`) configures a chart of chart-kinds.ts: evaluated at that key (the sub-chart's version is not in the values). */
+function umbrellaChartValues(d: LoadedDocument): SourceResult {
+  const root = rootOf(d);
+  const sub = umbrellaSubchart(root.value());
+  if (!sub) return { deployments: [], findings: [] };
+  const file = d.file.split(/[\\/]/).slice(-2).join('/');
+  return chartKindDeployments(sub.kind, { layers: [root.child(sub.key)], object: { kind: 'Values', name: file, file: d.file, pos: { ...root.pos(), endLine: root.pos().line, endColumn: root.pos().column }, annotations: {} }, source: 'chart-values', anchor: root.child(sub.key).pos(), workload: {} });
 }
 
 /** One `unresolved-values` notice for the values of a Redis-family chart redis-lint does not evaluate (never a silent pass). */
@@ -173,6 +192,9 @@ function valuesOfChart(d: LoadedDocument, chart: ChartBeside | undefined): Sourc
   if (!chart || chart.isRedis) return valuesDeployments([d], chart?.redis, subchartValues(rootOf(d), chart));
   if (!mentionsRedis(chart.name)) return { deployments: [], findings: [] };
   const root = rootOf(d);
+  // a values file of valkey, redis-cluster, valkey-cluster or redis-ha (the Chart.yaml beside it names the chart)
+  const other = identifyOtherChart(chart.name, undefined, root.value(), undefined) ?? kindOfValues(root.value(), chart.name);
+  if (other) return chartValuesDeployments([d], other.kind, chart.version);
   return {
     deployments: [],
     findings: [

@@ -4,6 +4,8 @@ import type { ObjectRef, SourcePosition } from '../types.js';
 import { isBitnamiRedisValues } from './bitnami-chart.js';
 import { bitnamiDeployments } from './bitnami.js';
 import { rootOf, type SourceResult } from './common.js';
+import { chartKindDeployments } from './chart-adapters.js';
+import type { ChartKind } from './chart-kinds.js';
 
 /**
  * Where the Bitnami redis values sit in a plain values document: the root (a values file for
@@ -54,6 +56,27 @@ export function valuesDeployments(docs: LoadedDocument[], chartVersion?: { versi
   });
   if (subchart) for (const d of result.deployments) d.valuesPrefix = subchart.path.slice(subchart.ctx.pathPrefix.length).map(String);
   return result;
+}
+
+/**
+ * Lint the values of another Redis-family chart (chart-kinds.ts: Bitnami valkey, redis-cluster,
+ * valkey-cluster, valkey-io/valkey-helm, redis-ha), merged in Helm's order like {@link valuesDeployments}.
+ * @param chartVersion the chart version when known, else undefined (the newest release's defaults, said in a notice)
+ */
+export function chartValuesDeployments(docs: LoadedDocument[], kind: ChartKind, chartVersion?: { version: string; pos: SourcePosition }): SourceResult {
+  const layers: VNode[] = docs.map((d) => rootOf(d));
+  const last = layers[layers.length - 1] as YamlVNode;
+  const ref = valuesObject(last.ctx.file, { ...last.pos(), endLine: last.pos().line, endColumn: last.pos().column });
+  const name = docs.length > 1 ? docs.map((d) => d.file.split(/[\\/]/).pop()).join('+') : ref.name;
+  return chartKindDeployments(kind, {
+    layers,
+    object: { ...ref, name },
+    chartVersion: chartVersion?.version,
+    chartVersionPos: chartVersion?.pos,
+    source: 'chart-values',
+    anchor: ref.pos,
+    workload: {},
+  });
 }
 
 /**

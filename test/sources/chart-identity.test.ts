@@ -119,12 +119,16 @@ describe('non-Redis Bitnami values are never read as Redis', () => {
     expect(await lintText('values.yaml', 'architecture: replication\nauth:\n  postgresPassword: x\nprimary:\n  persistence:\n    size: 50Mi\n  resourcesPreset: nano\n')).toEqual([]);
   });
 
-  it('Bitnami valkey values in a valkey directory: one notice, no Redis finding', async () => {
+  it('Bitnami valkey values in a valkey directory: read as Bitnami valkey values (primary.persistence.size, not the redis master defaults)', async () => {
     const d = mkdtempSync(path.join(tmpdir(), 'redis-lint-id-'));
     const dir = path.join(d, 'valkey');
     (await import('node:fs')).mkdirSync(dir);
     writeFileSync(path.join(dir, 'values.yaml'), 'architecture: standalone\nauth:\n  enabled: false\nprimary:\n  persistence:\n    size: 50Mi\n  configuration: |\n    appendonly yes\n');
     const r = await lintPaths([path.join(dir, 'values.yaml')], { policy: loadPolicy() });
-    expect(r.findings.map((f) => `${f.ruleId}: ${f.message}`)).toEqual([expect.stringMatching(/^unresolved-values: Bitnami valkey chart values: not evaluated yet/)]);
+    const f = r.findings.map((x) => `${x.pos.line} ${x.ruleId}: ${x.message}`);
+    expect(f).toContainEqual(expect.stringMatching(/^1 unresolved-values: Bitnami valkey chart version unknown: assumed chart 4\.x defaults \(Valkey 8\.1\)/));
+    // the 50Mi primary volume is judged (the redis chart's master default would be 8Gi)
+    expect(f).toContainEqual(expect.stringMatching(/^6 aof-rewrite-unreachable: PVC 50Mi/));
+    expect(f.join('\n')).not.toMatch(/Bitnami redis/);
   });
 });

@@ -31,9 +31,16 @@ describe('values beside a Chart.yaml', () => {
     expect(await lint(chartDir('apiVersion: v2\nname: postgresql\nversion: 16.7.4\n'))).toEqual([]);
   });
 
-  it('of a chart named after Valkey: one notice that it was not evaluated', async () => {
+  it('of the valkey chart (primary:): read as Bitnami valkey values of the version in the Chart.yaml', async () => {
     const f = await lint(chartDir('apiVersion: v2\nname: valkey\nversion: 3.0.0\n'));
-    expect(f).toEqual(['unresolved-values: values of the chart "valkey" (Chart.yaml beside them): not evaluated, redis-lint reads the values of the Bitnami redis chart']);
+    expect(f.join('\n')).not.toMatch(/unresolved-values|Bitnami redis/);
+    expect(f).toContainEqual(expect.stringMatching(/^aof-rewrite-unreachable: PVC 50Mi/));
+  });
+
+  it('of a chart named after Valkey whose values show no chart: one notice that it was not evaluated', async () => {
+    const d = chartDir('apiVersion: v2\nname: valkey\nversion: 3.0.0\n');
+    writeFileSync(path.join(d, 'values.yaml'), 'enabled: true\n');
+    expect(await lint(d)).toEqual(['unresolved-values: values of the chart "valkey" (Chart.yaml beside them): not evaluated, redis-lint reads the values of the Bitnami redis chart']);
   });
 
   it('of the redis chart, or of an umbrella chart with a redis dependency: read as Redis values', async () => {
