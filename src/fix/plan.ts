@@ -331,6 +331,8 @@ function valuesBase(ctx: Ctx, overridden: string): Array<string | number> | stri
   const object = ctx.objectDoc.json;
   // the role keys of the fixes (master/replica) are the Bitnami redis chart's: other charts' values are changed only where the input writes them
   if (dep.chart && dep.chart.name !== 'redis') return `the ${dep.chart.name} chart's values are changed only where the input sets them: set ${overridden} (or its equivalent) there`;
+  // a release whose deployments come from no chart adapter (bjw-s app-template: its values are containers, not chart roles)
+  if (!dep.chart && dep.source !== 'bitnami-values') return `${dep.source} input is not a chart with master/replica values: change it where it is set`;
   if (dep.source === 'bitnami-values') {
     if (dep.valuesPrefix) return dep.valuesPrefix;
     if (isBitnamiRedisValues(object)) return [];
