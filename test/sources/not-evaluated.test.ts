@@ -11,7 +11,8 @@ function notices(text: string): string[] {
 
 describe('never silent on Redis-family inputs that are not evaluated', () => {
   it.each([
-    ['kustomize helmCharts', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nhelmCharts:\n  - {name: valkey, repo: https://valkey.io/valkey-helm/, version: 0.9.0}\n', /chart "valkey" from https:\/\/valkey\.io\/valkey-helm\/ is a Valkey chart/],
+    // (valkey-io's valkey chart is evaluated since its adapter: test/cli/chart-kinds.test.ts)
+    ['kustomize helmCharts', 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nhelmCharts:\n  - {name: redis-stack-server, repo: https://redis-stack.github.io/helm-redis-stack/, version: 0.4.0}\n', /chart "redis-stack-server" from https:\/\/redis-stack\.github\.io\/helm-redis-stack\/ is not the Bitnami redis chart/],
     ['KeyDB Deployment', 'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: k}\nspec:\n  template:\n    spec:\n      containers:\n        - {name: k, image: "eqalpha/keydb:x86_64_v6.3.4"}\n', /Deployment running eqalpha\/keydb/],
   ])('%s', (_name, text, re) => {
     const f = notices(text);
