@@ -152,7 +152,7 @@ export interface WorkloadInput {
 export interface RedisDeployment {
   object: ObjectRef;
   role: RedisRole;
-  /** which adapter produced it, e.g. 'bitnami-values', 'helmrelease', 'argocd-application', 'workload' */
+  /** which adapter produced it, e.g. 'bitnami-values', 'helmrelease', 'argocd-application', 'helmfile', 'kustomize-helmchart', 'app-template', 'operator', 'workload' */
   source: string;
   /** chart facts when the input is a chart's values */
   chart?: {

@@ -116,7 +116,8 @@ export function chartReleaseDeployments(rel: ChartRelease): SourceResult {
   }
   // bjw-s app-template running redis-server/valkey-server (also behind an OCIRepository named `valkey` whose URL is unknown)
   if (!bitnami && (name === 'app-template' || !REDIS_FAMILY_CHART.test(name) || !rel.url) && rel.layers.length && appTemplateRunsRedis(new LayeredVNode(rel.layers))) {
-    const r = appTemplateDeployments(rel.layers, rel.object, rel.source);
+    // its own source name: the Bitnami values fixes (`master.configuration`, `master.startupProbe`) do not apply to its values
+    const r = appTemplateDeployments(rel.layers, rel.object, 'app-template');
     return { deployments: r.deployments, findings: [...(rel.unread?.(() => true) ?? []), ...r.findings] };
   }
   // Bitnami valkey / redis-cluster / valkey-cluster, valkey-io/valkey-helm, dandydeveloper redis-ha (chart-kinds.ts), or an
@@ -170,7 +171,7 @@ export function chartReleaseDeployments(rel: ChartRelease): SourceResult {
     object: rel.object,
     chartVersion: umbrella ? undefined : rel.version,
     chartVersionPos: rel.versionPos,
-    versionUnknownWhy: umbrella ? undefined : rel.versionUnknownWhy,
+    versionUnknownWhy: umbrella ? `the version of the Bitnami redis sub-chart is pinned by chart "${name}"${rel.version ? ` ${rel.version}` : ''} (its Chart.lock), which is not in the input` : rel.versionUnknownWhy,
     source: rel.source,
     anchor: rel.anchor,
     workload: workloadFromAnnotations(rel.object),

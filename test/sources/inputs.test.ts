@@ -123,3 +123,11 @@ describe('redis-stack', () => {
     expect(r.findings.filter((f) => f.ruleId === 'aof-rewrite-unreachable').map((f) => `${f.object?.name}@${f.pos.line}`)).toEqual(['search@33', 'stack@74']);
   });
 });
+
+describe('fixes reach the values of the input kind', () => {
+  it('app-template: the size is fixed where it is written, never under Bitnami keys (master.*)', () => {
+    const r = spawnSync(process.execPath, [path.join(root, 'dist/cli/main.js'), 'lint', '--fix-dry-run', fixture('app-template.yaml')], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.stderr).toMatch(/would fix .*app-template\.yaml:37:9 aof-rewrite-unreachable: set spec\.values\.persistence\.data\.size: 320Mi/);
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/spec\.values\.master|master\.startupProbe/);
+  });
+});
