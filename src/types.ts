@@ -143,6 +143,8 @@ export interface WorkloadInput {
   datasetBytes?: Setting<number>;
   rdbBytes?: Setting<number>;
   writeRateBytesPerSec?: Setting<number>;
+  /** average value size of a write, bytes (the pages a write dirties while a fork child lives) */
+  valueBytes?: Setting<number>;
 }
 
 /**

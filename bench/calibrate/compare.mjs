@@ -78,3 +78,34 @@ export function compare(sc, m, project) {
   for (const r of info) r.error = relError(r.projected, r.measured);
   return { id: sc.id, rows, info, projection: p };
 }
+
+/**
+ * A copy-on-write measurement (cow.mjs) against the model: for each fork kind (AOF rewrite, BGSAVE)
+ * the model's cowBytes given the dataset, the write rate while the child lived (the SETs served
+ * meanwhile × their AOF bytes, `commandBytes`; the AOF growth over the whole run reads lower when
+ * the writer falls behind), the value size and the child's measured lifetime (as
+ * forkChildThroughputBytesPerSec = BASE / child seconds).
+ * @returns {{ id: string, rows: { kind: string, writes: number, childSeconds: number, projected: number, measured: number, error: number|null }[] }}
+ */
+export function compareCow(m, project) {
+  const rows = ['aof', 'rdb'].map((kind) => {
+    const x = m[kind];
+    const p = project({
+      redisVersion: { major: Number(m.redisVersion.split('.')[0]), minor: Number(m.redisVersion.split('.')[1]) },
+      role: 'standalone',
+      volumeBytes: null,
+      maxmemoryBytes: null,
+      memoryLimitBytes: null,
+      aof: { enabled: true, rewritePercentage: 0, rewriteMinSizeBytes: 64 * 2 ** 20, useRdbPreamble: true },
+      rdb: { savePoints: [] },
+      hasReplicas: false,
+      replDisklessSync: true,
+      workload: { datasetBytes: m.datasetBytes, rdbBytes: m.baseBytes, writeRateBytesPerSec: (x.writes * m.commandBytes) / x.childSeconds, valueBytes: m.valueSize },
+      // the measured child; on 6.x the model adds the diff second to a rewrite child itself
+      params: { forkChildThroughputBytesPerSec: m.baseBytes / x.childSeconds },
+      hz: 10,
+    });
+    return { kind, writes: x.writes, childSeconds: x.childSeconds, projected: p.memory.cowBytes, measured: x.cowBytes, error: relError(p.memory.cowBytes, x.cowBytes) };
+  });
+  return { id: m.id, rows };
+}

@@ -102,13 +102,13 @@ export function pidsCgroup(pid) {
   };
 }
 
-function valuePool(size, count = 64) {
+export function valuePool(size, count = 64) {
   return Array.from({ length: count }, () => randomBytes(Math.ceil((size * 3) / 4) + 3).toString('base64').slice(0, size));
 }
 
-const keyOf = (i) => `k:${String(i).padStart(8, '0')}`;
+export const keyOf = (i) => `k:${String(i).padStart(8, '0')}`;
 
-async function populate(client, keys, values) {
+export async function populate(client, keys, values) {
   const batch = 2000;
   for (let i = 0; i < keys; i += batch) {
     const ops = [];
@@ -121,7 +121,7 @@ async function populate(client, keys, values) {
  * Paced writer: SETs of random keys at `opsPerSec`, issued every 5 ms to keep up with the clock.
  * Records the first write error (MISCONF when the AOF or a BGSAVE failed).
  */
-function startWriter(client, { keys, values, opsPerSec, sequentialFirst = false }) {
+export function startWriter(client, { keys, values, opsPerSec, sequentialFirst = false }) {
   const started = now();
   let sent = 0;
   let firstError = null;

@@ -2,18 +2,20 @@
 // predicted vs measured per scenario. Options: --only id1,id2  --ci (the reduced CI set)
 // --json FILE (write every measurement)  --server PATH (a redis-server / valkey-server binary, e.g.
 // one built by ../shared/redis-src/build.sh; default redis-server on PATH)  --cpu-load N (N bounded
-// busy loops pinned with the server to CPU 0 while writing: a slow fork child). Exit 1 when a row misses the 10% goal, 2 on a crash.
+// busy loops pinned with the server to CPU 0 while writing: a slow fork child)  --cow (the copy-on-write
+// grid instead: cow.mjs, goal 25% and never under). Exit 1 when a row misses the goal, 2 on a crash.
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { project } from '../../dist/model/projection.js';
-import { compare } from './compare.mjs';
+import { compare, compareCow } from './compare.mjs';
+import { runCowScenario } from './cow.mjs';
 import { runScenario } from './harness.mjs';
 import { findRedisServer } from './redis-server.mjs';
-import { CI_SET, GRID } from './scenarios.mjs';
+import { CI_SET, COW_GRID, GRID } from './scenarios.mjs';
 
 const GOAL = 0.1;
-const { values: opts } = parseArgs({ options: { only: { type: 'string' }, ci: { type: 'boolean' }, json: { type: 'string' }, server: { type: 'string' }, 'cpu-load': { type: 'string' } } });
+const { values: opts } = parseArgs({ options: { only: { type: 'string' }, ci: { type: 'boolean' }, json: { type: 'string' }, server: { type: 'string' }, 'cpu-load': { type: 'string' }, cow: { type: 'boolean' } } });
 const redis = findRedisServer(opts.server);
 const cpuLoad = Number(opts['cpu-load'] ?? 0);
 if (!redis) {
@@ -25,10 +27,14 @@ if (opts.only) {
   const ids = opts.only.split(',');
   scenarios = scenarios.filter((s) => ids.includes(s.id));
 }
-console.log(`${redis.product}-server ${redis.version} (${redis.path})${cpuLoad ? `; ${cpuLoad} busy loop(s) on CPU 0 with the server` : ''}; node ${process.version}; ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}; ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
 
 const mib = (b) => (b === null || b === undefined ? '-' : (b / 2 ** 20).toFixed(2));
 const pct = (e) => (e === null ? '-' : `${e >= 0 ? '+' : ''}${(e * 100).toFixed(1)}%`);
+if (opts.cow) {
+  await runCow();
+  process.exit(process.exitCode ?? 0);
+}
+console.log(`${redis.product}-server ${redis.version} (${redis.path})${cpuLoad ? `; ${cpuLoad} busy loop(s) on CPU 0 with the server` : ''}; node ${process.version}; ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}; ${Math.round(os.totalmem() / 2 ** 30)} GiB`);
 const all = [];
 const table = [];
 const infoTable = [];
@@ -86,3 +92,35 @@ for (const r of infoTable) {
 if (opts.json) writeFileSync(opts.json, JSON.stringify(all, null, 2));
 console.log(`\n${table.filter((r) => r.ok).length}/${table.filter((r) => r.quantity !== 'skipped').length} rows within ${GOAL * 100}%`);
 process.exitCode = miss ? 1 : 0;
+
+/** `--cow`: the copy-on-write grid (COW_GRID), projected vs measured per fork kind; goal: within 25%, never under. */
+async function runCow() {
+  const COW_GOAL = 0.25;
+  const grid = opts.only ? COW_GRID.filter((s) => opts.only.split(',').includes(s.id)) : COW_GRID;
+  console.log(`${redis.product}-server ${redis.version} (${redis.path}); node ${process.version}; ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}`);
+  const out = [];
+  const lines = [];
+  let misses = 0;
+  for (const sc of grid) {
+    let m;
+    try {
+      m = await runCowScenario(sc, { server: redis.path, log: (l) => console.error(`  ${l}`) });
+    } catch (e) {
+      console.log(`${sc.id}: FAILED: ${String(e?.message ?? e).split('\n')[0]}`);
+      misses++;
+      continue;
+    }
+    const c = compareCow(m, project);
+    out.push({ scenario: sc, measured: m, comparison: c.rows });
+    for (const r of c.rows) {
+      const ok = r.error !== null && r.error >= 0 && r.error <= COW_GOAL;
+      if (!ok) misses++;
+      lines.push(`| ${sc.id} | ${r.kind === 'aof' ? 'aof_last_cow_size' : 'rdb_last_cow_size'} | ${m.valueSize} | ${(m.datasetBytes / 2 ** 20).toFixed(1)} | ${r.writes} | ${r.childSeconds.toFixed(2)} | ${mib(m.baseline[r.kind])} | ${mib(r.measured)} | ${mib(r.projected)} | ${pct(r.error)} | ${ok ? 'yes' : '**no**'} | ${m.loadAverage.start.toFixed(1)}–${m.loadAverage.end.toFixed(1)} |`);
+    }
+  }
+  console.log('\n| scenario | quantity | value B | dataset MiB | writes during child | child s | no-write baseline MiB | measured MiB | projected MiB | error | within 25%, not under | load |');
+  console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
+  for (const l of lines) console.log(l);
+  if (opts.json) writeFileSync(opts.json, JSON.stringify(out, null, 2));
+  process.exitCode = misses ? 1 : 0;
+}

@@ -36,3 +36,18 @@ export const CI_SET = ['p100-large-high', 'minsize-large', 'save-p100-large', 'f
   if (!sc) throw new Error(`unknown scenario ${id}`);
   return { ...sc, rewrites: 3, timeoutSec: 80 }; // gives up before the test's 90 s timeout, cleaning up
 });
+
+/**
+ * Copy-on-write by pages (`npm run calibrate -- --cow`, bench/calibrate/cow.mjs): 64 B, 1 KiB and
+ * 16 KiB values, ~25-30 MiB of them, random keys across the whole keyspace, at a low and a high
+ * write rate (the high one rewrites more of the keyspace while the ~2-4 s child lives).
+ * @type {import('./cow.mjs').CowScenario[]}
+ */
+export const COW_GRID = [
+  { id: 'cow-64-low', keys: 300000, valueSize: 64, opsPerSec: 150 },
+  { id: 'cow-64-high', keys: 300000, valueSize: 64, opsPerSec: 600 },
+  { id: 'cow-1k-low', keys: 20000, valueSize: 1024, opsPerSec: 150 },
+  { id: 'cow-1k-high', keys: 20000, valueSize: 1024, opsPerSec: 600 },
+  { id: 'cow-16k-low', keys: 1500, valueSize: 16384, opsPerSec: 150 },
+  { id: 'cow-16k-high', keys: 1500, valueSize: 16384, opsPerSec: 600 },
+];

@@ -51,6 +51,7 @@ Options:
       --dataset-size SIZE  in-memory dataset of every deployment, e.g. 2Gi, 1.5G, 2gb
       --rdb-size SIZE      size of dump.rdb, e.g. 1.4Gi
       --write-rate RATE    bytes appended to the AOF per second, e.g. 5MiB/s
+      --value-size SIZE    average value size of a write, e.g. 1Ki (copy-on-write; default 64)
       --plot FILE          project: also write an SVG chart of the disk curves
       --max-file-size SIZE largest file or stdin read (default 10Mi; config maxFileSize); larger: exit 2
       --max-documents N    most YAML documents read per file (default 10000; config maxDocuments); more: exit 2
@@ -59,8 +60,8 @@ Options:
   -v, --version            print the version
 
 Sizes: Kubernetes quantities (2Gi, 1G), Redis units (64mb = 64 MiB, 64m = 64,000,000 bytes)
-or bytes. The three workload flags win over redis-lint.io/dataset-size, rdb-size and
-write-rate annotations, which win over the config's workloads: entries.
+or bytes. The four workload flags win over redis-lint.io/dataset-size, rdb-size,
+write-rate and value-size annotations, which win over the config's workloads: entries.
 
 Suppress a finding in a file: # redis-lint-disable-next-line <rule-id> -- <reason>
 on the line above it, or # redis-lint-disable <rule-id> -- <reason> for the whole file.
@@ -101,6 +102,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         'dataset-size': { type: 'string' },
         'rdb-size': { type: 'string' },
         'write-rate': { type: 'string' },
+        'value-size': { type: 'string' },
         plot: { type: 'string' },
         'max-file-size': { type: 'string' },
         'max-documents': { type: 'string' },

@@ -15,18 +15,17 @@ export interface ModelParams {
    */
   rdbToMemoryRatio: number;
   /**
-   * Copy-on-write bytes per byte appended to the AOF while a fork child runs. Default 120:
-   * measured against redis-server 7.0.15 (docs/model.md, "Calibration"): 64-byte values
-   * (~100-byte SET commands) copied 45–127 bytes per byte written, 1000-byte values 6–18; each
-   * write dirties about 2–3 pages of 4 KiB (dict entry, object, value, allocator), so small
-   * commands amplify most. 120 covers all but one measurement (127, where the whole projection
-   * still came out 1.05x the measured copy-on-write).
+   * Multiplier on the measured pages of 4 KiB a write dirties while a fork child lives
+   * (cowPagesPerWrite in fork-memory.ts: 3.2 pages at 64-byte values, 2.0 at 1 KiB, 1.7 at 16 KiB,
+   * measured against redis-server 7.0.15, docs/model.md "Copy-on-write by pages"). Default 1;
+   * raise it for an allocator or workload that copies more (e.g. many fields per write).
    */
-  cowPageAmplification: number;
+  cowPagesPerWriteScale: number;
   /**
    * Copy-on-write bytes of a fork with no writes at all (the child's own stack, buffers and
-   * allocator pages, the parent's cron work). Default 1 MiB: measured 0.82 MiB
-   * (aof_last_cow_size of a rewrite with no client writes, redis-server 7.0.15).
+   * allocator pages, the parent's cron work). Default 1.25 MiB: measured 0.82 MiB on an 8 MiB
+   * dataset and 1.06-1.32 MiB on 25-30 MiB datasets (aof_last_cow_size / rdb_last_cow_size of a
+   * fork with no client writes, redis-server 7.0.15).
    */
   cowBaselineBytes: number;
   /**
@@ -58,8 +57,8 @@ export interface ModelParams {
 /** The defaults documented on {@link ModelParams} and in docs/model.md. */
 export const DEFAULT_MODEL_PARAMS: Readonly<ModelParams> = Object.freeze({
   rdbToMemoryRatio: 1.0,
-  cowPageAmplification: 120,
-  cowBaselineBytes: 1 * MIB,
+  cowPagesPerWriteScale: 1,
+  cowBaselineBytes: 1.25 * MIB,
   forkChildThroughputBytesPerSec: 100 * MIB,
   rdbLoadBytesPerSec: 100 * MIB,
   aofReplayBytesPerSec: 20 * MIB,
@@ -74,7 +73,7 @@ export const DEFAULT_MODEL_PARAMS: Readonly<ModelParams> = Object.freeze({
  *
  * @param overrides any subset of the parameters; `undefined` members keep the default
  * @returns a complete, validated parameter set (a new object)
- * @throws RangeError when a ratio/throughput is not > 0, a byte count or amplification is
+ * @throws RangeError when a ratio/throughput is not > 0, a byte count or the page scale is
  *   negative, or headroomFraction is outside [0, 1)
  */
 export function resolveParams(overrides: Partial<ModelParams> = {}): ModelParams {
@@ -84,7 +83,7 @@ export function resolveParams(overrides: Partial<ModelParams> = {}): ModelParams
     if (value !== undefined) p[key] = value;
   }
   requirePositive('rdbToMemoryRatio', p.rdbToMemoryRatio);
-  requireNonNegative('cowPageAmplification', p.cowPageAmplification);
+  requireNonNegative('cowPagesPerWriteScale', p.cowPagesPerWriteScale);
   requireNonNegative('cowBaselineBytes', p.cowBaselineBytes);
   requirePositive('forkChildThroughputBytesPerSec', p.forkChildThroughputBytesPerSec);
   requirePositive('rdbLoadBytesPerSec', p.rdbLoadBytesPerSec);

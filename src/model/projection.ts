@@ -50,6 +50,8 @@ export interface ProjectionInput {
     rdbBytes?: number;
     /** Bytes appended to the AOF per second (INFO persistence aof_current_size growth). */
     writeRateBytesPerSec?: number;
+    /** Average value size of a write, bytes (sets the pages a write dirties: fork-memory.ts); default 64. */
+    valueBytes?: number;
   };
   /** Overrides of {@link ModelParams}. */
   params?: Partial<ModelParams>;
@@ -194,6 +196,7 @@ function validate(input: ProjectionInput): void {
     ['workload.datasetBytes', input.workload?.datasetBytes],
     ['workload.rdbBytes', input.workload?.rdbBytes],
     ['workload.writeRateBytesPerSec', input.workload?.writeRateBytesPerSec],
+    ['workload.valueBytes', input.workload?.valueBytes],
   ];
   for (const [name, value] of optional) if (value !== null && value !== undefined) requireNonNegative(name, value);
   requireNonNegative('aof.rewriteMinSizeBytes', input.aof.rewriteMinSizeBytes);
@@ -322,6 +325,7 @@ function projectCore(input: ProjectionInput, params: ModelParams): Projection {
           datasetBytes: dataset.bytes,
           childSeconds,
           writeRateBytesPerSec: rate,
+          valueBytes: input.workload?.valueBytes ?? null,
           rewriteBufferBytes: aof.enabled && layout === 'single-file' ? w : 0,
           params,
         });

@@ -18,7 +18,7 @@ export interface JsonProjectedDeployment {
   role: string;
   file: string;
   line: number;
-  workload: { datasetBytes: JsonWorkloadInput; rdbBytes: JsonWorkloadInput; writeRateBytesPerSec: JsonWorkloadInput };
+  workload: { datasetBytes: JsonWorkloadInput; rdbBytes: JsonWorkloadInput; writeRateBytesPerSec: JsonWorkloadInput; valueBytes: JsonWorkloadInput };
   dataset: { bytes: number | null; basis: string } | null;
   disk: {
     volumeBytes: number | null;

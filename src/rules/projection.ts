@@ -28,6 +28,7 @@ export function projectionInput(dep: RedisDeployment, params: Partial<ModelParam
       datasetBytes: dep.workload.datasetBytes?.value,
       rdbBytes: dep.workload.rdbBytes?.value,
       writeRateBytesPerSec: dep.workload.writeRateBytesPerSec?.value,
+      valueBytes: dep.workload.valueBytes?.value,
     },
     params,
     hz: hzOf(dep),

@@ -45,6 +45,7 @@ const WORKLOAD_WORDS: Array<[keyof WorkloadInput, string, string]> = [
   ['datasetBytes', 'dataset', ''],
   ['rdbBytes', 'RDB', ''],
   ['writeRateBytesPerSec', 'write rate', '/s'],
+  ['valueBytes', 'value size', ''],
 ];
 
 /**

@@ -198,18 +198,19 @@ export const WORKLOAD_ANNOTATIONS = {
   datasetBytes: 'redis-lint.io/dataset-size',
   rdbBytes: 'redis-lint.io/rdb-size',
   writeRateBytesPerSec: 'redis-lint.io/write-rate',
+  valueBytes: 'redis-lint.io/value-size',
 } as const;
 
 const WORKLOAD_ANNOTATION_KEYS: ReadonlySet<string> = new Set(Object.values(WORKLOAD_ANNOTATIONS));
 
 /** The workload input fields, in report order. */
-export const WORKLOAD_FIELDS = ['datasetBytes', 'rdbBytes', 'writeRateBytesPerSec'] as const satisfies ReadonlyArray<keyof WorkloadInput>;
+export const WORKLOAD_FIELDS = ['datasetBytes', 'rdbBytes', 'writeRateBytesPerSec', 'valueBytes'] as const satisfies ReadonlyArray<keyof WorkloadInput>;
 
 /** Short names of the workload inputs (the flag without `--`, the annotation without its prefix). */
-export const WORKLOAD_INPUT_NAMES = { datasetBytes: 'dataset-size', rdbBytes: 'rdb-size', writeRateBytesPerSec: 'write-rate' } as const;
+export const WORKLOAD_INPUT_NAMES = { datasetBytes: 'dataset-size', rdbBytes: 'rdb-size', writeRateBytesPerSec: 'write-rate', valueBytes: 'value-size' } as const;
 
 /** Keys of a config file's `workloads:` entry per workload field. */
-export const WORKLOAD_CONFIG_KEYS = { datasetBytes: 'datasetSize', rdbBytes: 'rdbSize', writeRateBytesPerSec: 'writeRate' } as const;
+export const WORKLOAD_CONFIG_KEYS = { datasetBytes: 'datasetSize', rdbBytes: 'rdbSize', writeRateBytesPerSec: 'writeRate', valueBytes: 'valueSize' } as const;
 
 /**
  * Parse one workload value (from a flag, an annotation or a config entry) with parseSize: a

@@ -180,10 +180,12 @@ describe('project: (5) write rate bounds copy-on-write', () => {
     expect(p.dataset).toEqual({ bytes: Gi, basis: 'workload' });
     // child = 512Mi / 64Mi/s = 8 s; w = 1Mi/s * 8 s = 8Mi
     expect(p.disk.rewriteWriteBytes).toBe(8388608);
-    // cow = min(1Gi, 1Mi + 1Mi * 8 * 120) = min(1Gi, 961Mi) = 961Mi = 1007681536
-    expect(p.memory.cowBytes).toBe(1007681536);
-    // 1Gi + 9Mi + 961Mi = 1994Mi = 2090860544
-    expect(p.memory.forkPeakBytes).toBe(2090860544);
+    // by pages (no value size: 64 B): 8Mi / (64 + 32) B = 87381.33 writes x 3.2 pages = 279620.27
+    // touches of 262144 pages: 262144 x (1 - e^(-279620.27 / 262144)) = 171926.15 pages;
+    // cow = 1.25Mi + ceil(171926.15 x 4096) = 705520230
+    expect(p.memory.cowBytes).toBe(705520230);
+    // 1Gi + 9Mi + cow
+    expect(p.memory.forkPeakBytes).toBe(Gi + 9 * Mi + 705520230);
   });
 
   it('projects disk with the bytes written during the rewrite', () => {
@@ -232,10 +234,11 @@ describe('project: (6) Redis 6.x single-file AOF vs 7.x multi-part', () => {
     expect(p7.disk.peakBytes).toBe(1635883418);
     // (1572Mi + 104858) / 0.8 = 1965.1Mi → 1966Mi
     expect(p6.disk.recommendedVolume).toBe('1966Mi');
-    // 6.x: 1033Mi in use + copy-on-write capped at the 1Gi dataset (9 s × 1Mi/s × 120 > 1Gi) + 9Mi rewrite buffer = 2066Mi
-    // (7.x: 1033Mi + 1Mi + 8 s × 1Mi/s × 120 = 1994Mi)
-    expect(p6.memory.forkPeakBytes).toBe(2066 * Mi);
-    expect(p7.memory.forkPeakBytes).toBe(2090860544);
+    // 6.x: 1033Mi in use + copy-on-write of a 9 s child (9Mi / 96 B x 3.2 = 314572.8 touches:
+    // 183187.74 pages, + 1.25Mi = 751647722) + 9Mi rewrite buffer
+    // (7.x: 1033Mi + copy-on-write of the 8 s child, 705520230)
+    expect(p6.memory.forkPeakBytes).toBe(1033 * Mi + 751647722 + 9 * Mi);
+    expect(p7.memory.forkPeakBytes).toBe(1033 * Mi + 705520230);
   });
 
   it('waits for a BGSAVE child as long as the RDB takes, without the rewrite child\'s diff second', () => {

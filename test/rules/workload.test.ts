@@ -5,9 +5,10 @@
  *
  *   StatefulSet `redis`: appendonly yes, maxmemory 1gb, limit 1536Mi, PVC `size`; no save points, no replicas
  *   with write rate 256Ki/s and no dataset input: Dset = maxmemory 1Gi; child = 1Gi / 100Mi/s = 10.24 s;
- *   cow = min(1Gi, 1Mi + ceil(256Ki x 10.24 x 120)) = 308.2Mi; forkPeak = 1Gi + 9Mi + 308.2Mi <= 1536Mi (no finding)
- *   with dataset 1400Mi from a flag: cow = min(1400Mi, 1Mi + ceil(256Ki x 14 s x 120)) = 421Mi;
- *   forkPeak = 1400 + 9 + 421 = 1830Mi (1.8Gi) > 1536Mi
+ *   cow by pages (fork-memory.ts, 64 B values): 256Ki x 10.24 s / 96 B = 27962 writes x 3.2 pages of
+ *   262144: 262144 x (1 - e^(-89478/262144)) pages + 1.25Mi = 297.4Mi; forkPeak = 1Gi + 9Mi + 297.4Mi <= 1536Mi (no finding)
+ *   with dataset 1400Mi from a flag: 14 s child, 38229 writes, 122334 touches of 358400 pages: cow = 406.1Mi;
+ *   forkPeak = 1400 + 9 + 406.1 = 1815.1Mi (1.8Gi) > 1536Mi: limit at least 1816Mi
  */
 import { describe, expect, it } from 'vitest';
 import { lintDocuments } from '../../src/engine.js';
@@ -78,8 +79,8 @@ describe('fork-memory-headroom with workload inputs', () => {
     // the annotation alone: Dset 100Mi, far below the limit
     expect(lintWith(code).map((f) => f.ruleId)).not.toContain('fork-memory-headroom');
     const m = message(lintWith(code, { flags: { datasetBytes: { value: 1400 * MI, flag: '--dataset-size' } } }), 'fork-memory-headroom');
-    expect(m).toContain('fork peak 1.8Gi (1.4Gi in use + up to 421Mi copied on write;');
-    expect(m).toContain('the limit to at least 1830Mi');
+    expect(m).toContain('fork peak 1.8Gi (1.4Gi in use + up to 406.1Mi copied on write;');
+    expect(m).toContain('the limit to at least 1816Mi');
     expect(m).toContain('dataset 1.4Gi from --dataset-size; workload: write rate 256Ki/s from annotation redis-lint.io/write-rate');
     expect(m).not.toContain('dataset 100Mi');
   });
@@ -87,8 +88,8 @@ describe('fork-memory-headroom with workload inputs', () => {
   it('an annotation overrides the config entry; the entry fills what the annotation leaves out', () => {
     const policy = policyWith('  - {kind: StatefulSet, namespace: cache, name: redis, datasetSize: 100Mi, writeRate: 256KiB/s}\n');
     const m = message(lintWith(statefulSet(['redis-lint.io/dataset-size: 1400Mi']), { policy }), 'fork-memory-headroom');
-    expect(m).toContain('fork peak 1.8Gi (1.4Gi in use + up to 421Mi copied on write;');
-    expect(m).toContain('the limit to at least 1830Mi');
+    expect(m).toContain('fork peak 1.8Gi (1.4Gi in use + up to 406.1Mi copied on write;');
+    expect(m).toContain('the limit to at least 1816Mi');
     expect(m).toContain('dataset 1.4Gi from annotation redis-lint.io/dataset-size');
     expect(m).toContain(`write rate 256Ki/s from config ${CONFIG}:2`);
   });
