@@ -9,6 +9,7 @@ import { defineConfig } from 'vitest/config';
 export const E2E_FILES = [
   'test/audit/cli.test.ts',
   'test/calibrate/cli.test.ts',
+  'test/cli/chart-kinds.test.ts',
   'test/cli/cli.test.ts',
   'test/cli/fix.test.ts',
   'test/cli/project.test.ts',
@@ -23,6 +24,7 @@ export const E2E_FILES = [
   'test/hardening/webhook-hostile.test.ts',
   'test/package/pack.test.ts',
   'test/policy/config.test.ts',
+  'test/sources/inputs.test.ts',
   'test/webhook/cli.test.ts',
   'test/webhook/large-body.test.ts',
   'test/webhook/sigterm.test.ts',
