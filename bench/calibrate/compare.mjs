@@ -37,8 +37,8 @@ export function projectionInputFor(sc, m) {
     memoryLimitBytes: null,
     aof: { enabled: true, rewritePercentage: sc.percentage, rewriteMinSizeBytes: sc.minSize, useRdbPreamble: true },
     rdb: { savePoints },
-    hasReplicas: false,
-    replDisklessSync: true,
+    hasReplicas: Boolean(sc.replica),
+    replDisklessSync: sc.replica !== 'disk',
     workload: { datasetBytes: m.datasetBytes, rdbBytes: m.rdbBytes, writeRateBytesPerSec: m.rate.measured ?? m.rate.nominal },
     // the child's own time (the cron rounding is the model's job)
     params: { forkChildThroughputBytesPerSec: m.rdbBytes / childSecondsFor(m) },
@@ -74,6 +74,8 @@ export function compare(sc, m, project) {
     info.push({ quantity: 'rewrite window (s)', projected: p.disk.rewriteSeconds, measured: m.rewriteSecondsOnDisk });
     // the child's lifetime under load sets the copy-on-write; the model's is the quiet probe's
     info.push({ quantity: 'copy-on-write (aof_last_cow_size)', projected: p.memory.cowBytes, measured: m.aofLastCowBytes });
+    // a replica scenario: the full sync's BGSAVE (the only BGSAVE of the run)
+    if (sc.replica) info.push({ quantity: 'copy-on-write of the full sync (rdb_last_cow_size)', projected: p.memory.cowBytes, measured: m.rdbLastCowBytes });
   }
   for (const r of info) r.error = relError(r.projected, r.measured);
   return { id: sc.id, rows, info, projection: p };

@@ -34,6 +34,10 @@ const now = () => performance.timeOrigin + performance.now();
  * @property {number} [timeoutSec]  default 180
  * @property {boolean} [populate]   false: start from an empty dataset and AOF; the paced writer
  *   creates the N keys in order, then overwrites them at random (default true: populate first)
+ * @property {'disk' | 'diskless'} [replica] a replica (a second server, AOF and save off) is
+ *   attached with REPLICAOF while the first steady-state rewrite runs: its full sync waits for the
+ *   rewrite, and its BGSAVE (to dump.rdb with `repl-diskless-sync no`, to the socket with yes;
+ *   `repl-diskless-sync-delay 0`) then delays the next rewrite
  */
 
 /** Exact bytes `SET key value` appends to the AOF (RESP multibulk, catAppendOnlyGenericCommand in aof.c). */
@@ -265,6 +269,7 @@ export async function runScenario(sc, options = {}) {
     'aof-use-rdb-preamble': 'yes',
     save: sc.save,
     hz: 10,
+    ...(sc.replica ? { 'repl-diskless-sync': sc.replica === 'diskless' ? 'yes' : 'no', 'repl-diskless-sync-delay': 0 } : {}),
     ...options.redisConfig,
   };
   const cpu0 = options.cpuLoad ? ['taskset', '-c', '0'] : undefined;
@@ -275,6 +280,9 @@ export async function runScenario(sc, options = {}) {
   let sampler = null;
   let writer = null;
   let hogs = [];
+  let replica = null;
+  let replicaClient = null;
+  let syncAskedAt = null;
   try {
     await client.connect();
     const values = valuePool(sc.valueSize);
@@ -309,6 +317,7 @@ export async function runScenario(sc, options = {}) {
     const loadAtStart = loadavg()[0];
     sampler = startSampler({ dir: server.dir, statfs: Boolean(volume) });
     writer = startWriter(client, { keys: sc.keys, values, opsPerSec: sc.opsPerSec, sequentialFirst: sc.populate === false });
+    const writer0Start = writer.started;
     const polls = [];
     const target = sc.rewrites ?? 4;
     const deadline = now() + (sc.timeoutSec ?? 180) * 1000;
@@ -326,6 +335,15 @@ export async function runScenario(sc, options = {}) {
       const p = sample.info.fields;
       if (wasInProgress && !p.aof_rewrite_in_progress) finished++;
       wasInProgress = p.aof_rewrite_in_progress;
+      if (sc.replica && !replica && p.aof_rewrite_in_progress && rewritesSince(p) >= 1) {
+        // a full sync asked for during a rewrite (the warm-up one is done)
+        replica = await startRedisServer({ config: { appendonly: 'no', save: '' }, server: options.server });
+        replicaClient = createClient({ url: replica.url, socket: { reconnectStrategy: false } });
+        replicaClient.on('error', () => {});
+        await replicaClient.connect();
+        syncAskedAt = now();
+        await replicaClient.sendCommand(['REPLICAOF', '127.0.0.1', String(server.port)]);
+      }
       if (sc.mode === 'cycles' && rewritesSince(p) >= target && !p.aof_rewrite_in_progress) {
         await sleep(150); // let the history files be unlinked and sampled
         break;
@@ -346,6 +364,12 @@ export async function runScenario(sc, options = {}) {
     sampler = null;
     const last = polls.at(-1)?.info.fields;
     const memory1 = await info(client, 'memory');
+    let sync = null;
+    if (replicaClient) {
+      const r = await info(replicaClient, 'replication');
+      const m = await info(client, 'replication');
+      sync = { linkUp: r.master_link_status === 'up', connectedSlaves: m.connected_slaves, askedAfterSeconds: (syncAskedAt - writer0Start) / 1000 };
+    }
 
     // the AOF write rate as `redis-lint calibrate` measures it (intervals around a rewrite skipped),
     // up to the first sample that reports the failed write
@@ -392,6 +416,9 @@ export async function runScenario(sc, options = {}) {
       lastWriteStatus: last?.aof_last_write_status,
       lastBgsaveStatus: last?.rdb_last_bgsave_status,
       lastBgrewriteStatus: last?.aof_last_bgrewrite_status,
+      // the replica scenarios: whether the sync completed, and the sync's fork (the last BGSAVE)
+      sync,
+      maxDumpBytes: Math.max(0, ...samples.map((s) => s.dump)),
     };
     return result;
   } finally {
@@ -399,6 +426,8 @@ export async function runScenario(sc, options = {}) {
     if (writer) await writer.stop().catch(() => {});
     if (sampler) await sampler.stop().catch(() => {});
     if (cgroup && !('skipped' in cgroup)) cgroup.release();
+    if (replicaClient) await replicaClient.sendCommand(['SHUTDOWN', 'NOSAVE']).catch(() => {});
+    if (replica) await replica.stop();
     // SHUTDOWN NOSAVE kills a rewrite/BGSAVE child and removes its temp files (no final save)
     await client.sendCommand(['SHUTDOWN', 'NOSAVE']).catch(() => {});
     await server.stop();
