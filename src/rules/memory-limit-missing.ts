@@ -41,15 +41,17 @@ replica:
   check({ dep, projection }) {
     if (dep.memoryLimit.value !== null) return [];
     const { words: capacity, bytes } = capacityWords(dep, projection);
+    // with maxmemory the dataset is bounded; the container is not (a fork's copy-on-write, buffers)
+    const unbounded = projection.memory.maxmemoryBytes ? `maxmemory bounds the dataset, but nothing bounds a fork's copy-on-write or the buffers on top of it` : 'nothing bounds the dataset, the AOF or a fork';
     // master and replica sharing the node give one finding: the smaller capacity (the replica keeps dump.rdb), which bounds both
     const merge = (message: string) => ({ key: message.slice(0, message.length - capacity.length), rank: bytes ?? Infinity });
     if (dep.memoryLimit.origin.kind === 'file' && /(^|\.)limits\.memory$/.test(dep.memoryLimit.origin.pos.yamlPath)) {
       // resources.limits.memory: 0 (the kubelet sets no cgroup limit for 0, as for an absent limit)
-      const message = `this memory limit sets no limit (0 means none to the kubelet): nothing bounds the dataset, the AOF or a fork (set resources.limits.memory to a size)${capacity}`;
+      const message = `this memory limit sets no limit (0 means none to the kubelet): ${unbounded} (set resources.limits.memory to a size)${capacity}`;
       return [{ message, pos: originPosition(dep.memoryLimit.origin), merge: merge(message) }];
     }
     const where = dep.chart ? ` (${dep.chart.advice?.memoryLimit ?? 'set master/replica resources.limits.memory, or a resourcesPreset other than none'})` : ' (set resources.limits.memory)';
-    const message = `no memory limit on the Redis container${originLabel(dep.memoryLimit.origin)}: nothing bounds the dataset, the AOF or a fork${where}${capacity}`;
+    const message = `no memory limit on the Redis container${originLabel(dep.memoryLimit.origin)}: ${unbounded}${where}${capacity}`;
     return [{ message, pos: originPosition(dep.memoryLimit.origin), merge: merge(message) }];
   },
 });

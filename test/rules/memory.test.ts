@@ -316,6 +316,29 @@ ruleTester('memory-limit-missing', {
       errors: [{ line: 17, column: 11, at: 'resources:', includes: ['no memory limit', 'resources.limits.memory'] }],
     },
     {
+      // maxmemory bounds the dataset: the message says what is still unbounded (not "nothing bounds the dataset")
+      name: 'StatefulSet with maxmemory and no memory limit',
+      code: yaml`
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata:
+          name: redis
+        spec:
+          serviceName: redis
+          selector:
+            matchLabels: {app: redis}
+          template:
+            metadata:
+              labels: {app: redis}
+            spec:
+              containers:
+                - name: redis
+                  image: redis:7.2.4
+                  args: [--maxmemory, 100mb]
+      `,
+      errors: [{ line: 14, column: 11, includes: ["no memory limit", "maxmemory bounds the dataset, but nothing bounds a fork's copy-on-write"], excludes: ['nothing bounds the dataset'] }],
+    },
+    {
       // resources set without a memory limit: the chart renders them as is and ignores the preset
       name: 'Bitnami values with master.resources.limits.cpu only',
       code: yaml`
