@@ -70,7 +70,7 @@ for (const mb of [1, 5]) {
 }
 console.log(`\n5 MB / 1 MB lint time: ${(lintMs[5] / lintMs[1]).toFixed(1)}x (linear: 5x; goal <= 7x) ${pass(lintMs[5] / lintMs[1] <= 7)}`);
 
-console.log('\n## Hostile sizes: webhook review of a HelmRelease with many keys (admitText in process: a review worker's part)\n');
+console.log('\n## Hostile sizes: webhook review of a HelmRelease with many keys (admitText in process: what a review worker runs)\n');
 console.log('| keys | body | JSON.parse (floor) ms | review ms | decision |');
 console.log('|---:|---:|---:|---:|---|');
 const reviewMs = {};
