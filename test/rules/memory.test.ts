@@ -215,24 +215,7 @@ ruleTester('maxmemory-unset', {
     },
     {
       name: 'StatefulSet without a memory limit (memory-limit-missing reports it)',
-      code: yaml`
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata:
-          name: redis
-        spec:
-          serviceName: redis
-          selector:
-            matchLabels: {app: redis}
-          template:
-            metadata:
-              labels: {app: redis}
-            spec:
-              containers:
-                - name: redis
-                  image: redis:7.2.4
-                  args: [--appendonly, "yes"]
-      `,
+      code: statefulSetWithArgs('[--appendonly, "yes"]'),
     },
     {
       // rule fix: replica-ignore-maxmemory yes (default since Redis 5) makes a replica ignore its own
@@ -318,24 +301,7 @@ ruleTester('memory-limit-missing', {
     {
       // maxmemory bounds the dataset: the message says what is still unbounded (not "nothing bounds the dataset")
       name: 'StatefulSet with maxmemory and no memory limit',
-      code: yaml`
-        apiVersion: apps/v1
-        kind: StatefulSet
-        metadata:
-          name: redis
-        spec:
-          serviceName: redis
-          selector:
-            matchLabels: {app: redis}
-          template:
-            metadata:
-              labels: {app: redis}
-            spec:
-              containers:
-                - name: redis
-                  image: redis:7.2.4
-                  args: [--maxmemory, 100mb]
-      `,
+      code: statefulSetWithArgs('[--maxmemory, 100mb]'),
       errors: [{ line: 14, column: 11, includes: ["no memory limit", "maxmemory bounds the dataset, but nothing bounds a fork's copy-on-write"], excludes: ['nothing bounds the dataset'] }],
     },
     {
@@ -399,6 +365,28 @@ ruleTester('memory-limit-missing', {
 });
 
 /** Bitnami values: standalone, resourcesPreset none (no memory limit), a PVC of `size`, and `conf` lines as commonConfiguration. */
+/** A one-container StatefulSet of redis:7.2.4 without resources, with these args (a YAML flow list); its container item is line 14. */
+function statefulSetWithArgs(args: string): string {
+  return [
+    'apiVersion: apps/v1',
+    'kind: StatefulSet',
+    'metadata:',
+    '  name: redis',
+    'spec:',
+    '  serviceName: redis',
+    '  selector:',
+    '    matchLabels: {app: redis}',
+    '  template:',
+    '    metadata:',
+    '      labels: {app: redis}',
+    '    spec:',
+    '      containers:',
+    '        - name: redis',
+    '          image: redis:7.2.4',
+    `          args: ${args}`,
+  ].join('\n') + '\n';
+}
+
 function noLimitValues(size: string, conf: string[] = []): string {
   const common = conf.length ? ['commonConfiguration: |-', ...conf.map((l) => `  ${l}`)] : [];
   return ['architecture: standalone', ...common, 'master:', '  resourcesPreset: none', '  persistence:', `    size: ${size}`].join('\n') + '\n';
