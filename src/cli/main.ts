@@ -8,7 +8,7 @@ import { failFlags, formatPairs, loadConfig, REPORT_ARG_OPTIONS, reportTargets, 
 import { RULE_DEFINITIONS } from '../rules/index.js';
 import { WORKLOAD_FIELDS, WORKLOAD_INPUT_NAMES, parseWorkloadValue, type WorkloadFlags } from '../sources/common.js';
 import type { Severity } from '../types.js';
-import { UnitError, parseSize } from '../model/units.js';
+import { UnitError, positiveSize } from '../model/units.js';
 import { DEFAULT_LIMITS, type InputLimits } from '../load/documents.js';
 
 const USAGE = `Usage: redis-lint [lint] [options] <path...>
@@ -215,13 +215,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
 function inputLimits(size: string | undefined, docs: string | undefined, config: Pick<Policy, 'maxFileBytes' | 'maxDocuments'>): InputLimits | { error: string } {
   const limits = { ...DEFAULT_LIMITS, ...(config.maxFileBytes !== undefined ? { maxFileBytes: config.maxFileBytes } : {}), ...(config.maxDocuments !== undefined ? { maxDocuments: config.maxDocuments } : {}) };
   if (size !== undefined) {
-    let bytes: number | undefined;
-    try {
-      bytes = parseSize(size);
-    } catch (e) {
-      if (!(e instanceof UnitError)) throw e;
-    }
-    if (bytes === undefined || bytes < 1) return { error: `--max-file-size "${size}" is not a size: expected e.g. 20Mi, 50MB or a number of bytes` };
+    const bytes = positiveSize(size);
+    if (bytes === undefined) return { error: `--max-file-size "${size}" is not a size: expected e.g. 20Mi, 50MB or a number of bytes` };
     limits.maxFileBytes = bytes;
   }
   if (docs !== undefined) {

@@ -116,6 +116,21 @@ export function parseSize(input: string | number): number {
   return value;
 }
 
+/**
+ * A size option that must hold at least one byte (an input cap: `--max-file-size`, the config's
+ * `maxFileSize`): {@link parseSize}, without the throw.
+ * @returns bytes (>= 1), or undefined when the input is not a size or is under one byte
+ */
+export function positiveSize(input: string | number): number | undefined {
+  try {
+    const bytes = parseSize(input);
+    return bytes >= 1 ? bytes : undefined;
+  } catch (e) {
+    if (e instanceof UnitError) return undefined;
+    throw e;
+  }
+}
+
 const BINARY_STEPS: Array<[string, number]> = [
   ['Ti', 2 ** 40],
   ['Gi', 2 ** 30],

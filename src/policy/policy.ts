@@ -5,7 +5,7 @@ import type { Ajv as AjvClass } from 'ajv';
 import { createRequire } from 'node:module';
 import { parseText } from '../load/documents.js';
 import { YamlVNode } from '../load/vnode.js';
-import { parseSize, UnitError } from '../model/units.js';
+import { positiveSize } from '../model/units.js';
 import type { ModelParams } from '../model/params.js';
 import { readWorkloadEntries, type WorkloadEntry } from '../sources/common.js';
 import { InputError, type Severity } from '../types.js';
@@ -297,12 +297,7 @@ export function mutateEnabled(rule: RulePolicy | undefined, safe: boolean): bool
 
 /** The config's `maxFileSize` in bytes (a number is bytes; a string a size: 20Mi, 50MB). @throws InputError at the key when it is not a size of at least 1 byte */
 function configSize(v: string | number, node: YamlVNode): number {
-  let bytes: number | undefined;
-  try {
-    bytes = typeof v === 'number' ? v : parseSize(v);
-  } catch (e) {
-    if (!(e instanceof UnitError)) throw e;
-  }
-  if (bytes === undefined || !(bytes >= 1)) throw new InputError(`invalid config: maxFileSize "${v}" is not a size: expected e.g. 20Mi, 50MB or a number of bytes`, node.pos());
+  const bytes = positiveSize(v);
+  if (bytes === undefined) throw new InputError(`invalid config: maxFileSize "${v}" is not a size: expected e.g. 20Mi, 50MB or a number of bytes`, node.pos());
   return bytes;
 }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { quantityToScalar } from '@kubernetes/client-node/dist/util.js';
-import { UnitError, formatBytes, parseQuantity, parseRedisMemory, parseSize } from '../../src/model/units.js';
+import { UnitError, formatBytes, parseQuantity, parseRedisMemory, parseSize, positiveSize } from '../../src/model/units.js';
 
 describe('parseQuantity (Kubernetes)', () => {
   it.each([
@@ -55,6 +55,20 @@ describe('parseRedisMemory (memtoull, src/util.c)', () => {
 
   it.each(['1.5gb', '-1', '64Mi', 'mb', '10 mb', '1tb'])('rejects %j', (v) => {
     expect(() => parseRedisMemory(v)).toThrow(UnitError);
+  });
+});
+
+describe('positiveSize (input caps): a size of at least one byte, or undefined', () => {
+  it.each([
+    ['20Mi', 20 * 1024 ** 2],
+    [100, 100],
+    ['1', 1],
+    ['0', undefined],
+    [0, undefined],
+    ['lots', undefined],
+    ['-1Gi', undefined],
+  ] as const)('%s -> %s', (v, bytes) => {
+    expect(positiveSize(v)).toBe(bytes);
   });
 });
 
