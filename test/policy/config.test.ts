@@ -201,6 +201,11 @@ describe('config file: input caps (maxFileSize, maxDocuments)', () => {
     expect(small.status).toBe(2);
     expect(small.stdout).toContain('is larger than 100 bytes, the input size limit: not read (raise it with --max-file-size or maxFileSize: in .redis-lint.yaml)');
     expect(cli(['--config', policyFile('maxFileSize: 100\n'), '--max-file-size', '1Ki', docs]).status).toBe(0);
+    for (const bad of ['lots', '0']) {
+      const r = cli(['--max-file-size', bad, docs]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toContain(`--max-file-size "${bad}" is not a size: expected e.g. 20Mi, 50MB or a number of bytes`);
+    }
   });
 
   it('a bad value is exit 2 at its line', () => {
