@@ -1,9 +1,5 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lintPaths } from '../../src/engine.js';
-import { loadPolicy } from '../../src/policy/policy.js';
+import { lint as lintText } from '../rules/fixtures/harness.js';
 import {
   bitnamiDefaultSource,
   bitnamiDefaults,
@@ -90,12 +86,8 @@ describe('Bitnami redis chart facts (issue 15), by chart version and commit', ()
     expect(bitnamiDefaults('23.1.0').sentinel).toHaveProperty('replicaSyncCheck', false);
   });
 
-  const lint = async (text: string) => {
-    const d = mkdtempSync(path.join(tmpdir(), 'redis-lint-facts-'));
-    writeFileSync(path.join(d, 'release.yaml'), text);
-    const r = await lintPaths([path.join(d, 'release.yaml')], { policy: loadPolicy() });
-    return r.findings;
-  };
+  // the rule harness's pipeline (parseText -> lintDocuments, default policy): one HelmRelease, nothing beside it
+  const lint = async (text: string) => lintText(text);
   const release = (version: string, adapt: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata: {name: cache, namespace: apps}

@@ -1,12 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { Ajv } from 'ajv';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { lintPaths } from '../../src/engine.js';
-import { loadPolicy } from '../../src/policy/policy.js';
+import { lint as lintText } from '../rules/fixtures/harness.js';
 import { bitnamiRedisRelease, resolveBitnamiRedisVersion } from '../../src/sources/chart-versions.js';
 
 const read = (p: string) => JSON.parse(readFileSync(new URL(`../../${p}`, import.meta.url), 'utf8'));
@@ -48,12 +44,8 @@ describe('version ranges resolve to the highest released match (as Helm, Flux an
     expect(resolveBitnamiRedisVersion('not a version')).toBeUndefined();
   });
 
-  const lint = async (text: string) => {
-    const d = mkdtempSync(path.join(tmpdir(), 'redis-lint-ver-'));
-    writeFileSync(path.join(d, 'release.yaml'), text);
-    const r = await lintPaths([path.join(d, 'release.yaml')], { policy: loadPolicy() });
-    return r.findings.map((f) => `${f.ruleId}: ${f.message}`);
-  };
+  // the rule harness's pipeline (parseText -> lintDocuments, default policy): one HelmRelease, nothing beside it
+  const lint = async (text: string) => lintText(text).map((f) => `${f.ruleId}: ${f.message}`);
   const release = (version: string, values: string) => `apiVersion: helm.toolkit.fluxcd.io/v2
 kind: HelmRelease
 metadata: {name: cache, namespace: apps}
