@@ -50,7 +50,7 @@ export const REVIEW_TIMEOUT_MS = 3000;
  * Bodies larger than this (in bytes) are not parsed by the server's thread: a review worker
  * parses, triages and decides them from the text (admission.ts admitText), so that /healthz never
  * waits behind the parse of a large body (JSON.parse of a 1 MB, 100,000-key HelmRelease: ~80 ms,
- * and as long again for the depth check and the cache key). Such reviews skip the decision cache.
+ * the depth check ~50 ms, the cache key ~32 ms, measured on a 2-core VM). Such reviews skip the decision cache.
  * Only with review workers.
  */
 export const LARGE_BODY_BYTES = 256 * 1024;
