@@ -55,14 +55,14 @@ async function info(client, section) {
 /**
  * Starts a BGREWRITEAOF or BGSAVE and follows its child in /proc.
  * @returns {Promise<{ childSeconds: number, writes: number, cowBytes: number }>} the child's
- *   lifetime, the SETs the writer sent while it lived, and the copy-on-write Redis reported for it
+ *   lifetime, the SETs the server answered while it lived, and the copy-on-write Redis reported for it
  */
 async function forkAndFollow(client, pid, kind, writer) {
   const field = kind === 'aof' ? 'aof_last_cow_size' : 'rdb_last_cow_size';
   if (kind === 'aof') await client.bgRewriteAof();
   else await client.bgSave();
   const t0 = now();
-  const sent0 = writer?.sent ?? 0;
+  const served0 = writer?.served ?? 0;
   // the child forked inside the command: wait for it to show up, then to exit
   let seen = false;
   for (;;) {
@@ -74,7 +74,7 @@ async function forkAndFollow(client, pid, kind, writer) {
     await sleep(1);
   }
   const childSeconds = (now() - t0) / 1000;
-  const writes = (writer?.sent ?? 0) - sent0;
+  const writes = (writer?.served ?? 0) - served0;
   // the parent reads the child's report when it reaps it (checkChildrenDone, serverCron)
   const inProgress = kind === 'aof' ? 'aof_rewrite_in_progress' : 'rdb_bgsave_in_progress';
   for (let i = 0; (await info(client, 'persistence'))[inProgress]; i++) {
@@ -119,7 +119,7 @@ export async function runCowScenario(sc, options = {}) {
       rdb: (await forkAndFollow(client, server.pid, 'rdb', null)).cowBytes,
     };
     const load = { start: loadavg()[0] };
-    writer = startWriter(client, { keys: sc.keys, values, opsPerSec: sc.opsPerSec });
+    writer = startWriter(server, { keys: sc.keys, values, opsPerSec: sc.opsPerSec });
     await sleep(500);
     const p0 = await info(client, 'persistence');
     const t0 = now();
