@@ -432,6 +432,9 @@ export async function runScenario(sc, options = {}) {
       rdbBytes: sc.populate === false ? Math.max(0, ...samples.map((s) => s.dump)) || memory1.used_memory_dataset : rdbBytes,
       datasetBytes: sc.populate === false ? memory1.used_memory_dataset : memory0.used_memory_dataset,
       usedMemoryBytes: memory0.used_memory,
+      // what the data takes in memory, with its per-key overhead (dict entries, buckets): the pages
+      // a write can dirty; used_memory_dataset leaves the per-key overhead out
+      heapBytes: (sc.populate === false ? memory1 : memory0).used_memory - ((sc.populate === false ? memory1 : memory0).used_memory_startup ?? 0),
       rate: { nominal: sc.opsPerSec * cmdBytes, sent: (w.sent * cmdBytes) / w.seconds, measured: rate.bytesPerSec },
       probeRewriteSeconds: median(probeRewrites.map((r) => r.seconds)) ?? median(probes.map((p) => p.seconds)),
       probeChildSeconds: median(probeRewrites.map((r) => r.childSeconds).filter((x) => x !== null)),
