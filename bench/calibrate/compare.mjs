@@ -17,6 +17,16 @@ export function childSecondsFor(m) {
 }
 
 /**
+ * The dataset the model is given, bytes: the data with its per-key overhead as `redis-lint calibrate`
+ * reads it (used_memory − used_memory_startup, `heapBytes`). Measurements recorded before that field
+ * existed fall back to used_memory (startup memory included: a little more) or, for a scenario that
+ * starts empty, used_memory_dataset.
+ */
+export function datasetBytesFor(m) {
+  return m.heapBytes ?? (m.usedMemoryBytes && m.datasetBytes < m.usedMemoryBytes ? m.usedMemoryBytes : m.datasetBytes);
+}
+
+/**
  * The model input for a measured scenario: its redis.conf, the measured workload (BASE size and
  * AOF write rate, as `redis-lint calibrate` would read them) and the rewrite child's time measured
  * on this machine ({@link childSecondsFor}; forkChildThroughputBytesPerSec = BASE / child seconds).
@@ -39,7 +49,7 @@ export function projectionInputFor(sc, m) {
     rdb: { savePoints },
     hasReplicas: Boolean(sc.replica),
     replDisklessSync: sc.replica !== 'disk',
-    workload: { datasetBytes: m.datasetBytes, rdbBytes: m.rdbBytes, writeRateBytesPerSec: m.rate.measured ?? m.rate.nominal },
+    workload: { datasetBytes: datasetBytesFor(m), rdbBytes: m.rdbBytes, writeRateBytesPerSec: m.rate.measured ?? m.rate.nominal },
     // the child's own time (the cron rounding is the model's job)
     params: { forkChildThroughputBytesPerSec: m.rdbBytes / childSecondsFor(m) },
     hz: 10,
@@ -102,7 +112,7 @@ export function compareCow(m, project) {
       rdb: { savePoints: [] },
       hasReplicas: false,
       replDisklessSync: true,
-      workload: { datasetBytes: m.datasetBytes, rdbBytes: m.baseBytes, writeRateBytesPerSec: (x.writes * m.commandBytes) / x.childSeconds, valueBytes: m.valueSize },
+      workload: { datasetBytes: datasetBytesFor(m), rdbBytes: m.baseBytes, writeRateBytesPerSec: (x.writes * m.commandBytes) / x.childSeconds, valueBytes: m.valueSize },
       // the measured child; on 6.x the model adds the diff second to a rewrite child itself
       params: { forkChildThroughputBytesPerSec: m.baseBytes / x.childSeconds },
       hz: 10,

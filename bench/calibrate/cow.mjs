@@ -89,7 +89,7 @@ async function forkAndFollow(client, pid, kind, writer) {
  * Runs one copy-on-write scenario.
  * @param {CowScenario} sc
  * @param {{ server?: string, log?: (l: string) => void }} [options]
- * @returns {Promise<object>} datasetBytes (used_memory_dataset), rssBytes, baseBytes (aof_base_size),
+ * @returns {Promise<object>} datasetBytes (used_memory_dataset), heapBytes (used_memory − used_memory_startup), rssBytes, baseBytes (aof_base_size),
  *   baseline { aof, rdb } (copy-on-write of a child with no writes), and per fork kind
  *   { childSeconds, writes, cowBytes, aofBytesPerSec } with the writer on
  */
@@ -140,6 +140,8 @@ export async function runCowScenario(sc, options = {}) {
       // AOF bytes of one SET of the writer (catAppendOnlyGenericCommand)
       commandBytes: setCommandBytes(keyOf(0).length, sc.valueSize),
       datasetBytes: memory.used_memory_dataset,
+      // the data with its per-key overhead, as `redis-lint calibrate` reads the dataset
+      heapBytes: memory.used_memory - (memory.used_memory_startup ?? 0),
       usedMemoryBytes: memory.used_memory,
       rssBytes: memory.used_memory_rss,
       baseBytes: base,

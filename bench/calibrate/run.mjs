@@ -3,26 +3,35 @@
 // --json FILE (write every measurement)  --server PATH (a redis-server / valkey-server binary, e.g.
 // one built by ../shared/redis-src/build.sh; default redis-server on PATH)  --cpu-load N (N bounded
 // busy loops pinned with the server to CPU 0 while writing: a slow fork child)  --cow (the copy-on-write
-// grid instead: cow.mjs, goal 25% and never under). Exit 1 when a row misses the goal, 2 on a crash.
-import { writeFileSync } from 'node:fs';
+// grid instead: cow.mjs, goal 25% and never under)  --replay FILE (no server: compare the measurements
+// a --json run wrote with the model as built now, e.g. after a model change; with --cow for a CoW
+// file). Exit 1 when a row misses the goal, 2 on a crash.
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { project } from '../../dist/model/projection.js';
-import { compare, compareCow } from './compare.mjs';
+import { compare, compareCow, datasetBytesFor } from './compare.mjs';
 import { runCowScenario } from './cow.mjs';
 import { runScenario } from './harness.mjs';
 import { findRedisServer } from './redis-server.mjs';
 import { CI_SET, COW_GRID, GRID } from './scenarios.mjs';
 
 const GOAL = 0.1;
-const { values: opts } = parseArgs({ options: { only: { type: 'string' }, ci: { type: 'boolean' }, json: { type: 'string' }, server: { type: 'string' }, 'cpu-load': { type: 'string' }, cow: { type: 'boolean' } } });
-const redis = findRedisServer(opts.server);
-const cpuLoad = Number(opts['cpu-load'] ?? 0);
+const { values: opts } = parseArgs({ options: { only: { type: 'string' }, ci: { type: 'boolean' }, json: { type: 'string' }, server: { type: 'string' }, 'cpu-load': { type: 'string' }, cow: { type: 'boolean' }, replay: { type: 'string' } } });
+/** --replay: the measurements of an earlier --json run, by scenario id */
+const replayed = opts.replay ? new Map(JSON.parse(readFileSync(opts.replay, 'utf8')).map((x) => [x.scenario.id, x])) : null;
+const first = replayed ? [...replayed.values()][0]?.measured : null;
+const redis = replayed
+  ? { product: first?.serverVersion !== first?.redisVersion ? 'valkey' : 'redis', version: first?.serverVersion ?? '?', path: `replay of ${opts.replay}` }
+  : findRedisServer(opts.server);
+const cpuLoad = replayed ? (first?.cpuLoad ?? 0) : Number(opts['cpu-load'] ?? 0);
 if (!redis) {
   console.error(opts.server ? `${opts.server} cannot be run (--version failed)` : 'redis-server is not installed (Debian: apt-get install redis-server); nothing to calibrate');
   process.exit(2);
 }
 let scenarios = opts.ci ? CI_SET : GRID;
+// a replay compares what was measured, with the scenario as it was run
+if (replayed && !opts.cow) scenarios = [...replayed.values()].map((x) => x.scenario);
 if (opts.only) {
   const ids = opts.only.split(',');
   scenarios = scenarios.filter((s) => ids.includes(s.id));
@@ -43,7 +52,7 @@ for (const sc of scenarios) {
   const t0 = Date.now();
   let m;
   try {
-    m = await runScenario(sc, { log: (l) => console.error(`  ${l}`), server: redis.path, cpuLoad });
+    m = replayed ? replayed.get(sc.id).measured : await runScenario(sc, { log: (l) => console.error(`  ${l}`), server: redis.path, cpuLoad });
   } catch (e) {
     // one scenario failing (a client timeout on an overloaded machine) does not lose the others
     m = { skipped: `failed: ${String(e?.message ?? e).split('\n')[0] || e?.name}` };
@@ -96,7 +105,8 @@ process.exitCode = miss ? 1 : 0;
 /** `--cow`: the copy-on-write grid (COW_GRID), projected vs measured per fork kind; goal: within 25%, never under. */
 async function runCow() {
   const COW_GOAL = 0.25;
-  const grid = opts.only ? COW_GRID.filter((s) => opts.only.split(',').includes(s.id)) : COW_GRID;
+  const all = replayed ? [...replayed.values()].map((x) => x.scenario) : COW_GRID;
+  const grid = opts.only ? all.filter((s) => opts.only.split(',').includes(s.id)) : all;
   console.log(`${redis.product}-server ${redis.version} (${redis.path}); node ${process.version}; ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}`);
   const out = [];
   const lines = [];
@@ -104,7 +114,7 @@ async function runCow() {
   for (const sc of grid) {
     let m;
     try {
-      m = await runCowScenario(sc, { server: redis.path, log: (l) => console.error(`  ${l}`) });
+      m = replayed ? replayed.get(sc.id).measured : await runCowScenario(sc, { server: redis.path, log: (l) => console.error(`  ${l}`) });
     } catch (e) {
       console.log(`${sc.id}: FAILED: ${String(e?.message ?? e).split('\n')[0]}`);
       misses++;
@@ -115,10 +125,10 @@ async function runCow() {
     for (const r of c.rows) {
       const ok = r.error !== null && r.error >= 0 && r.error <= COW_GOAL;
       if (!ok) misses++;
-      lines.push(`| ${sc.id} | ${r.kind === 'aof' ? 'aof_last_cow_size' : 'rdb_last_cow_size'} | ${m.valueSize} | ${(m.datasetBytes / 2 ** 20).toFixed(1)} | ${r.writes} | ${r.childSeconds.toFixed(2)} | ${mib(m.baseline[r.kind])} | ${mib(r.measured)} | ${mib(r.projected)} | ${pct(r.error)} | ${ok ? 'yes' : '**no**'} | ${m.loadAverage.start.toFixed(1)}–${m.loadAverage.end.toFixed(1)} |`);
+      lines.push(`| ${sc.id} | ${r.kind === 'aof' ? 'aof_last_cow_size' : 'rdb_last_cow_size'} | ${m.valueSize} | ${(datasetBytesFor(m) / 2 ** 20).toFixed(1)} | ${r.writes} | ${r.childSeconds.toFixed(2)} | ${mib(m.baseline[r.kind])} | ${mib(r.measured)} | ${mib(r.projected)} | ${pct(r.error)} | ${ok ? 'yes' : '**no**'} | ${m.loadAverage.start.toFixed(1)}–${m.loadAverage.end.toFixed(1)} |`);
     }
   }
-  console.log('\n| scenario | quantity | value B | dataset MiB | writes during child | child s | no-write baseline MiB | measured MiB | projected MiB | error | within 25%, not under | load |');
+  console.log('\n| scenario | quantity | value B | dataset MiB (used − startup) | writes during child | child s | no-write baseline MiB | measured MiB | projected MiB | error | within 25%, not under | load |');
   console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: |');
   for (const l of lines) console.log(l);
   if (opts.json) writeFileSync(opts.json, JSON.stringify(out, null, 2));

@@ -88,7 +88,7 @@ export function formatCalibrationText(report: CalibrationReport): string {
   out.push('');
 
   out.push(`Measured (INFO, ${m.window.clock === 'server' ? 'server clock' : 'local clock'}):`);
-  row('used_memory_dataset', `${bytes(m.memory.datasetBytes)} (used_memory ${bytes(m.memory.usedBytes)}, used_memory_rss ${bytes(m.memory.rssBytes)})`);
+  row('dataset', `${bytes(m.memory.datasetBytes)} (used_memory − used_memory_startup; used_memory_dataset ${bytes(m.memory.valuesBytes)}, used_memory ${bytes(m.memory.usedBytes)}, used_memory_rss ${bytes(m.memory.rssBytes)})`);
   if (m.aof.enabled) {
     const rw = m.writeRate.rewritesInWindow ? `, ${m.writeRate.rewritesInWindow} rewrite(s) in the window` : '';
     row('AOF', `aof_current_size ${bytes(m.aof.firstSizeBytes)} → ${bytes(m.aof.lastSizeBytes)}, aof_base_size ${bytes(m.aof.baseSizeBytes)}${rw}`);

@@ -44,7 +44,7 @@ export interface ProjectionInput {
   replDisklessSync: boolean;
   /** Measured workload; each member optional. */
   workload?: {
-    /** In-memory dataset, bytes (e.g. INFO memory used_memory_dataset). */
+    /** In-memory dataset with its per-key overhead, bytes (INFO memory used_memory − used_memory_startup). */
     datasetBytes?: number;
     /** Size of dump.rdb / an RDB-format BASE, bytes. */
     rdbBytes?: number;

@@ -186,7 +186,9 @@ describe('calibrate on the recorded rewrite window', () => {
   it('derives dataset, RDB size, CoW and durations from the INFO fields', () => {
     expect(m.redisVersion).toBe('7.0.15');
     expect(m.role).toBe('standalone');
-    expect(m.datasetBytes).toBe(2965504); // largest used_memory_dataset of the window (the last)
+    // largest used_memory − used_memory_startup of the window: the data with its per-key overhead
+    expect(m.datasetBytes).toBe(3132016);
+    expect(m.memory.valuesBytes).toBe(2965504); // largest used_memory_dataset (the per-key overhead left out)
     expect(m.rdb).toMatchObject({ bytes: 2160954, source: 'aof_base_size' });
     expect(m.cow.aofLastBytes).toBe(991232);
     expect(m.cow.currentPeakBytes).toBe(974848); // sampled while the rewrite child ran
@@ -277,6 +279,18 @@ describe('deriveMeasurements: RDB size from aof_base_size', () => {
     expect(stale.rdb.bytes).toBeNull();
     expect(stale.notes.join()).toMatch(/predates most of the data/);
     expect(deriveMeasurements(sample({ aof_base_size: 600_000 }), { useRdbPreamble: true }).rdb).toMatchObject({ bytes: 600_000, source: 'aof_base_size' });
+  });
+
+  it('takes the dataset as used_memory − used_memory_startup (largest of the window), else used_memory_dataset', () => {
+    const two = [
+      infoSample(info({ used_memory: 20_000_000, used_memory_startup: 900_000, used_memory_dataset: 12_000_000 }), 0),
+      infoSample(info({ used_memory: 18_000_000, used_memory_startup: 900_000, used_memory_dataset: 12_500_000 }), 1000),
+    ];
+    const m = deriveMeasurements(two, { useRdbPreamble: true });
+    expect(m.datasetBytes).toBe(19_100_000);
+    expect(m.memory.datasetBytes).toBe(19_100_000);
+    expect(m.memory.valuesBytes).toBe(12_500_000);
+    expect(deriveMeasurements(sample({ aof_base_size: 600_000 }), { useRdbPreamble: true }).datasetBytes).toBe(1_000_000);
   });
 
   it('maps the replication role', () => {
