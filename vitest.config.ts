@@ -37,11 +37,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: E2E_FILES, globalSetup: ['test/setup/shared.ts'] },
+        test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: E2E_FILES, globalSetup: ['test/setup/tmpdir.ts', 'test/setup/shared.ts'] },
       },
       {
         extends: true,
-        test: { name: 'e2e', include: E2E_FILES, globalSetup: ['test/setup/build.ts'] },
+        test: { name: 'e2e', include: E2E_FILES, globalSetup: ['test/setup/tmpdir.ts', 'test/setup/build.ts'] },
       },
     ],
   },
