@@ -82,8 +82,9 @@ export function compare(sc, m, project) {
   const info = [];
   if (sc.mode === 'cycles') {
     info.push({ quantity: 'rewrite window (s)', projected: p.disk.rewriteSeconds, measured: m.rewriteSecondsOnDisk });
-    // the child's lifetime under load sets the copy-on-write; the model's is the quiet probe's
-    info.push({ quantity: 'copy-on-write (aof_last_cow_size)', projected: p.memory.cowBytes, measured: m.aofLastCowBytes });
+    // the fork's memory above the dataset: copied pages, and on 6.x the rewrite's diff, which the
+    // child holds (aof_child_diff) and so reports in aof_last_cow_size (its private memory)
+    info.push({ quantity: 'fork memory above used (aof_last_cow_size)', projected: p.memory.forkPeakBytes === null ? null : p.memory.forkPeakBytes - p.memory.usedBytes, measured: m.aofLastCowBytes });
     // a replica scenario: the full sync's BGSAVE (the only BGSAVE of the run)
     if (sc.replica) info.push({ quantity: 'copy-on-write of the full sync (rdb_last_cow_size)', projected: p.memory.cowBytes, measured: m.rdbLastCowBytes });
   }

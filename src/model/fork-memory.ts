@@ -106,10 +106,25 @@ export interface ForkMemoryInput {
   writeRateBytesPerSec: number | null;
   /** Average value size of a write, bytes; null: {@link DEFAULT_VALUE_BYTES}. */
   valueBytes: number | null;
-  /** Redis < 7 keeps writes made during an AOF rewrite in a parent buffer; 0 otherwise. */
+  /**
+   * Redis < 7: the writes made during an AOF rewrite held in memory besides the dataset
+   * ({@link SINGLE_FILE_DIFF_MEMORY_FACTOR} × the bytes written while the rewrite runs); 0 otherwise.
+   */
   rewriteBufferBytes: number;
   params: Pick<ModelParams, 'cowPagesPerWriteScale' | 'cowBaselineBytes' | 'baselineRssBytes' | 'replBacklogBytes'>;
 }
+
+/**
+ * Redis ≤ 6.2 holds the writes made during an AOF rewrite in memory twice over, as a multiple of
+ * those bytes (w): the parent queues them in `aof_rewrite_buf_blocks` (aofRewriteBufferAppend) and
+ * pipes them to the child (aofChildWriteDiffData frees a block once sent), and the child appends
+ * what it reads to `server.aof_child_diff` (aofReadDiffFromParent, aof.c 6.2.16 line 1445) for the
+ * whole diff second, then writes it after the BASE. That sds grows by reallocation (sdsMakeRoomFor
+ * doubles up to 1 MB, then adds 1 MB: sds.c line 248), and the child's private memory, which Redis
+ * reports as aof_last_cow_size, came out up to 1.6 w above the copied pages on the 6.2.16 grid
+ * (docs/model.md, Calibration): 2 w is the safe side.
+ */
+export const SINGLE_FILE_DIFF_MEMORY_FACTOR = 2;
 
 /** Memory of the pod's cgroup (parent + child) at a fork; bytes. */
 export interface ForkMemory {
@@ -159,7 +174,7 @@ export function forkMemory(input: ForkMemoryInput): ForkMemory {
     );
   }
   if (input.rewriteBufferBytes > 0) {
-    assumptions.push('Redis < 7: writes made during an AOF rewrite are also buffered in memory (aof_rewrite_buf_blocks)');
+    assumptions.push(`Redis < 7: writes made during an AOF rewrite are also held in memory, ${formatQuantity(input.rewriteBufferBytes)} (the parent's aof_rewrite_buf_blocks and the child's diff buffer)`);
   }
   return { usedBytes, cowBytes, forkPeakBytes: usedBytes + cowBytes + input.rewriteBufferBytes, assumptions };
 }

@@ -1,7 +1,7 @@
 import { AUTO_REWRITE_DISABLED, SINGLE_FILE_DIFF_WAIT_SECONDS, aofCycle, aofLayoutFor, type AofCycle } from './aof.js';
 import { capacity, type Capacity } from './capacity.js';
 import { requireNonNegative } from './check.js';
-import { childLifetimeSeconds, forkHappens, forkMemory } from './fork-memory.js';
+import { SINGLE_FILE_DIFF_MEMORY_FACTOR, childLifetimeSeconds, forkHappens, forkMemory } from './fork-memory.js';
 import { shutdownSaveSeconds, startupLoadSeconds } from './load-time.js';
 import { resolveParams, type ModelParams } from './params.js';
 import { estimateRdbBytes, rdbFilesOnVolume, type Role } from './rdb.js';
@@ -326,7 +326,7 @@ function projectCore(input: ProjectionInput, params: ModelParams): Projection {
           childSeconds,
           writeRateBytesPerSec: rate,
           valueBytes: input.workload?.valueBytes ?? null,
-          rewriteBufferBytes: aof.enabled && layout === 'single-file' ? w : 0,
+          rewriteBufferBytes: aof.enabled && layout === 'single-file' ? SINGLE_FILE_DIFF_MEMORY_FACTOR * w : 0,
           params,
         });
   if (memory) assumptions.push(...memory.assumptions);
