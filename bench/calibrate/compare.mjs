@@ -28,7 +28,7 @@ export function datasetBytesFor(m) {
 
 /**
  * The model input for a measured scenario: its redis.conf, the measured workload (BASE size and
- * AOF write rate, as `redis-lint calibrate` would read them) and the rewrite child's time measured
+ * AOF write rate, as `redis-lint calibrate` would read them, and the scenario's value size) and the rewrite child's time measured
  * on this machine ({@link childSecondsFor}; forkChildThroughputBytesPerSec = BASE / child seconds).
  *
  * @param {import('./harness.mjs').Scenario} sc
@@ -49,7 +49,7 @@ export function projectionInputFor(sc, m) {
     rdb: { savePoints },
     hasReplicas: Boolean(sc.replica),
     replDisklessSync: sc.replica !== 'disk',
-    workload: { datasetBytes: datasetBytesFor(m), rdbBytes: m.rdbBytes, writeRateBytesPerSec: m.rate.measured ?? m.rate.nominal },
+    workload: { datasetBytes: datasetBytesFor(m), rdbBytes: m.rdbBytes, writeRateBytesPerSec: m.rate.measured ?? m.rate.nominal, valueBytes: sc.valueSize },
     // the child's own time (the cron rounding is the model's job)
     params: { forkChildThroughputBytesPerSec: m.rdbBytes / childSecondsFor(m) },
     hz: 10,
