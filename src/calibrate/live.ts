@@ -10,6 +10,7 @@
  */
 import { project, type Projection, type ProjectionInput } from '../model/projection.js';
 import type { Role } from '../model/rdb.js';
+import { DEFAULT_VALUE_BYTES } from '../model/fork-memory.js';
 import { UnitError, parseQuantity, parseRedisMemory, parseSize } from '../model/units.js';
 import { WORKLOAD_ANNOTATIONS } from '../sources/common.js';
 import { REDIS_DEFAULTS, UNKNOWN_REDIS_MAJOR } from '../sources/redis-defaults.js';
@@ -606,6 +607,10 @@ export function workloadAnnotations(m: LiveMeasurements): AnnotationBlock {
           ? `no AOF growth in the ${m.writeRate.windowSeconds.toFixed(0)} s window`
           : 'no usable measurement window';
   }
+  // AOF bytes per write command would be bytes per key written only for single-key writes: an
+  // MSET or an HSET of many fields would read as one large value, fewer pages per byte, and the
+  // copy-on-write would come out low. The user knows the values; the model's default is the safe side.
+  omitted[WORKLOAD_ANNOTATIONS.valueBytes] = `not measured (INFO has no value sizes; AOF bytes per write command are not bytes per key written); give the average size of the values your writes set if it is above ${DEFAULT_VALUE_BYTES} B, which the model assumes (the safe side)`;
   return { annotations, omitted };
 }
 

@@ -253,6 +253,9 @@ describe('calibrate with AOF off and CONFIG disabled', () => {
     expect(Object.keys(report.annotations.annotations)).toEqual([WORKLOAD_ANNOTATIONS.datasetBytes]);
     expect(report.annotations.omitted[WORKLOAD_ANNOTATIONS.writeRateBytesPerSec]).toMatch(/appendonly no/);
     expect(report.annotations.omitted[WORKLOAD_ANNOTATIONS.rdbBytes]).toMatch(/INFO has no dump\.rdb size/);
+    // never guessed from AOF bytes per command (an MSET would read as one large value: CoW too low)
+    expect(report.annotations.omitted[WORKLOAD_ANNOTATIONS.valueBytes]).toMatch(/not measured .* the model assumes \(the safe side\)/);
+    expect(report.annotations.annotations[WORKLOAD_ANNOTATIONS.valueBytes]).toBeUndefined();
     expect(report.input.workload?.writeRateBytesPerSec).toBeUndefined();
     expect(report.projection.writeRateBytesPerSec).toBeNull();
     expect(annotationsYaml(report)).toMatch(/# redis-lint\.io\/write-rate: not given — appendonly no/);
