@@ -42,8 +42,9 @@ export const CI_SET = ['p100-large-high', 'minsize-large', 'save-p100-large', 'f
 
 /**
  * Copy-on-write by pages (`npm run calibrate -- --cow`, bench/calibrate/cow.mjs): 64 B, 1 KiB and
- * 16 KiB values, ~25-30 MiB of them, random keys across the whole keyspace, at a low and a high
- * write rate (the high one rewrites more of the keyspace while the ~2-4 s child lives).
+ * 16 KiB values, ~25-50 MiB of them, random keys across the whole keyspace, at a low, a high and a
+ * very high write rate (the higher ones rewrite more of the keyspace while the ~2-4 s child lives;
+ * the very high one touches more pages than the dataset has).
  * @type {import('./cow.mjs').CowScenario[]}
  */
 export const COW_GRID = [
@@ -53,4 +54,9 @@ export const COW_GRID = [
   { id: 'cow-1k-high', keys: 20000, valueSize: 1024, opsPerSec: 600 },
   { id: 'cow-16k-low', keys: 1500, valueSize: 16384, opsPerSec: 150 },
   { id: 'cow-16k-high', keys: 1500, valueSize: 16384, opsPerSec: 600 },
+  // deep saturation: the writes of one child touch more pages than the dataset has (n × t / P > 1),
+  // as a long child under a steady write stream does in production (a 30 s child at 10,000 SETs/s)
+  { id: 'cow-64-vhigh', keys: 300000, valueSize: 64, opsPerSec: 5000 },
+  { id: 'cow-1k-vhigh', keys: 20000, valueSize: 1024, opsPerSec: 2000 },
+  { id: 'cow-16k-vhigh', keys: 1500, valueSize: 16384, opsPerSec: 1000 },
 ];
