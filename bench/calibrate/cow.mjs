@@ -48,14 +48,25 @@ function liveChildren(pid) {
     });
 }
 
+/** VmRSS of a process, bytes (/proc/<pid>/status); null when unreadable. */
+function rssBytes(pid) {
+  try {
+    const m = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
 async function info(client, section) {
   return parseInfo(await client.info(section)).fields;
 }
 
 /**
  * Starts a BGREWRITEAOF or BGSAVE and follows its child in /proc.
- * @returns {Promise<{ childSeconds: number, writes: number, cowBytes: number }>} the child's
- *   lifetime, the SETs the server answered while it lived, and the copy-on-write Redis reported for it
+ * @returns {Promise<{ childSeconds: number, writes: number, cowBytes: number, parentRssDeltaBytes: number | null }>}
+ *   the child's lifetime, the SETs the server answered while it lived, the copy-on-write Redis
+ *   reported for it, and how the parent's VmRSS moved meanwhile
  */
 async function forkAndFollow(client, pid, kind, writer) {
   const field = kind === 'aof' ? 'aof_last_cow_size' : 'rdb_last_cow_size';
@@ -63,6 +74,10 @@ async function forkAndFollow(client, pid, kind, writer) {
   else await client.bgSave();
   const t0 = now();
   const served0 = writer?.served ?? 0;
+  // the parent's resident memory across the child's life: a page the parent copies leaves it
+  // unchanged; a page the allocator gives back (jemalloc purging freed extents, MADV_DONTNEED)
+  // lowers it while the child's report counts that page as its own from then on
+  const rss0 = rssBytes(pid);
   // the child forked inside the command: wait for it to show up, then to exit
   let seen = false;
   for (;;) {
@@ -75,6 +90,7 @@ async function forkAndFollow(client, pid, kind, writer) {
   }
   const childSeconds = (now() - t0) / 1000;
   const writes = (writer?.served ?? 0) - served0;
+  const rss1 = rssBytes(pid);
   // the parent reads the child's report when it reaps it (checkChildrenDone, serverCron)
   const inProgress = kind === 'aof' ? 'aof_rewrite_in_progress' : 'rdb_bgsave_in_progress';
   for (let i = 0; (await info(client, 'persistence'))[inProgress]; i++) {
@@ -82,7 +98,7 @@ async function forkAndFollow(client, pid, kind, writer) {
     await sleep(5);
   }
   const p = await info(client, 'persistence');
-  return { childSeconds, writes, cowBytes: p[field] };
+  return { childSeconds, writes, cowBytes: p[field], parentRssDeltaBytes: rss0 === null || rss1 === null ? null : rss1 - rss0 };
 }
 
 /**

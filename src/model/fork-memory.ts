@@ -53,32 +53,61 @@ export const DEFAULT_VALUE_BYTES = 64;
 export const WRITE_OVERHEAD_BYTES = 32;
 
 /**
- * Pages of 4 KiB the parent copies per write of a value of `valueBytes` to a random existing key
- * while a fork child lives (before the dataset's pages run out). Measured on redis-server 7.0.15
- * (jemalloc 5.3; docs/model.md, "Copy-on-write by pages"), as the upper envelope of the measured
- * pages per write: 3.2 at 64 B (the dict entry, the object and the value's slab page, and
- * allocator metadata), 2.0 at 1 KiB, 1.7 at 16 KiB, log-linear between; a value above a page goes
- * to a fresh allocator extent that was mostly not shared with the child, so it costs fewer pages
- * than it spans. Below 64 B: 3.2; above 16 KiB (not measured): 1.7 plus every further page of
- * the value, the safe side.
+ * Bytes of the small allocations every key has besides its value, the pool the first pages of
+ * a write land in: the dict entry (`struct dictEntry`, 24 bytes: key, value and next pointers,
+ * dict.c 7.2.6 line 63, in jemalloc's 32-byte class) and the value's object (`struct redisObject`,
+ * 16 bytes, server.h 7.2.6 line 900). The same in 6.2-7.4 and Valkey 8.0.
+ */
+export const KEY_ALLOCATION_BYTES = 48;
+
+/**
+ * Pages a write to an existing key dirties in the keys' small allocations
+ * ({@link KEY_ALLOCATION_BYTES}): overwriting a value (`dbSetValue`, db.c 7.2.6 line 245) writes
+ * the new object (`val->lru = old->lru`) and the dict entry (`dictSetVal`), each in a page of its
+ * own among the keys'.
+ */
+export const COW_KEY_PAGES_PER_WRITE = 2;
+
+/**
+ * Pages of 4 KiB a write of a value of `valueBytes` dirties among the values' pages (the
+ * allocation the new value lands in, a region the allocator freed from an older value, and
+ * allocator metadata), besides {@link COW_KEY_PAGES_PER_WRITE}. Measured on redis-server 7.0.15
+ * (jemalloc 5.3; docs/model.md, "Copy-on-write by pages") as the upper envelope over the CoW grid
+ * of five runs: 1.2 at 64 B, 1.6 at 1 KiB, 1.7 at 16 KiB, log-linear between; a value above a
+ * page goes to an allocator extent that was mostly not shared with the child, so it costs fewer
+ * pages than it spans. Below 64 B: 1.2; above 16 KiB (not measured): 1.7 plus every further page
+ * of the value, the safe side.
  *
  * @param valueBytes average value size, bytes (>= 0)
  * @throws never
  */
-export function cowPagesPerWrite(valueBytes: number): number {
+export function cowValuePagesPerWrite(valueBytes: number): number {
   const log2 = (x: number) => Math.log2(x);
-  if (valueBytes <= 64) return 3.2;
-  if (valueBytes <= 1024) return 3.2 - 0.3 * log2(valueBytes / 64);
-  if (valueBytes <= 16384) return 2.0 - 0.075 * log2(valueBytes / 1024);
+  if (valueBytes <= 64) return 1.2;
+  if (valueBytes <= 1024) return 1.2 + 0.1 * log2(valueBytes / 64);
+  if (valueBytes <= 16384) return 1.6 + 0.025 * log2(valueBytes / 1024);
   return 1.7 + (valueBytes - 16384) / PAGE_BYTES;
 }
 
 /**
- * Bytes the parent copies while a fork child lives, by pages: `n` writes of `valueBytes` to
- * random keys each dirty {@link cowPagesPerWrite} pages, and a page is copied once, so of the
- * dataset's `P = ceil(dataset / 4096)` pages `P × (1 − e^(−n × pages / P))` are copied (random
- * pages hit by n × pages touches: never more than P, about n × pages while that is small next to
- * P), plus `cowBaselineBytes`, at most the dataset.
+ * Pages one write dirties while few of them are copied yet: {@link COW_KEY_PAGES_PER_WRITE} +
+ * {@link cowValuePagesPerWrite}.
+ * @throws never
+ */
+export function cowPagesPerWrite(valueBytes: number): number {
+  return COW_KEY_PAGES_PER_WRITE + cowValuePagesPerWrite(valueBytes);
+}
+
+/**
+ * Bytes the parent copies while a fork child lives, by pages, in two pools a page is copied
+ * once in: the keys' small allocations (`K × 48` bytes for `K = ceil(dataset / (value + 48))`
+ * keys, an upper bound on the keys: real keys also have a name, a bucket and rounding) take
+ * {@link COW_KEY_PAGES_PER_WRITE} touches per write, the rest of the dataset's
+ * `P = ceil(dataset / 4096)` pages {@link cowValuePagesPerWrite}. `x` random touches of a pool
+ * of `Q` pages copy `Q × (1 − e^(−x / Q))` of them: about `x` while small next to `Q`, never more
+ * than `Q`. With 1 KiB values the keys' pool is ~4% of the dataset and is all copied within a few
+ * hundred writes, while the values' pages fill slowly; one pool of all pages at the first writes'
+ * rate was up to 28% over there (docs/model.md). Plus `cowBaselineBytes`, at most the dataset.
  *
  * @param datasetBytes in-memory dataset, bytes
  * @param writes writes served while the child lives
@@ -91,8 +120,12 @@ export function cowPagesPerWrite(valueBytes: number): number {
 export function cowBytesByPages(datasetBytes: number, writes: number, valueBytes: number, baselineBytes: number, pageScale = 1): number {
   const pages = Math.ceil(datasetBytes / PAGE_BYTES);
   if (pages === 0) return 0;
-  const touches = writes * cowPagesPerWrite(valueBytes) * pageScale;
-  const copied = pages * -Math.expm1(-touches / pages);
+  const keys = Math.ceil(datasetBytes / (Math.max(0, valueBytes) + KEY_ALLOCATION_BYTES));
+  const keyPages = Math.min(pages, Math.ceil((keys * KEY_ALLOCATION_BYTES) / PAGE_BYTES));
+  const valuePages = pages - keyPages;
+  const copiedOf = (pool: number, touches: number) => (pool > 0 ? pool * -Math.expm1(-touches / pool) : 0);
+  const copied =
+    copiedOf(keyPages, writes * COW_KEY_PAGES_PER_WRITE * pageScale) + copiedOf(valuePages, writes * cowValuePagesPerWrite(valueBytes) * pageScale);
   return Math.min(datasetBytes, baselineBytes + Math.ceil(copied * PAGE_BYTES));
 }
 
@@ -170,7 +203,7 @@ export function forkMemory(input: ForkMemoryInput): ForkMemory {
     cowBytes = cowBytesByPages(input.datasetBytes, writes, value, cowBaselineBytes, cowPagesPerWriteScale);
     const perWrite = cowPagesPerWrite(value) * cowPagesPerWriteScale;
     assumptions.push(
-      `copy-on-write by pages during the ${input.childSeconds.toFixed(1)} s child: ${Math.round(writes)} writes of ${formatQuantity(value)} values${input.valueBytes === null ? ' (no value size given: 64 B, the safe side)' : ''}, ${perWrite.toFixed(1)} pages of 4 KiB each (measured), each page copied once, + ${formatQuantity(cowBaselineBytes)}, at most the dataset`,
+      `copy-on-write by pages during the ${input.childSeconds.toFixed(1)} s child: ${Math.round(writes)} writes of ${formatQuantity(value)} values${input.valueBytes === null ? ' (no value size given: 64 B, the safe side)' : ''}, ${perWrite.toFixed(1)} pages of 4 KiB each (measured; ${COW_KEY_PAGES_PER_WRITE * cowPagesPerWriteScale} of them among the keys' dict entries and objects), each page copied once, + ${formatQuantity(cowBaselineBytes)}, at most the dataset`,
     );
   }
   if (input.rewriteBufferBytes > 0) {

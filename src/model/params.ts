@@ -16,7 +16,7 @@ export interface ModelParams {
   rdbToMemoryRatio: number;
   /**
    * Multiplier on the measured pages of 4 KiB a write dirties while a fork child lives
-   * (cowPagesPerWrite in fork-memory.ts: 3.2 pages at 64-byte values, 2.0 at 1 KiB, 1.7 at 16 KiB,
+   * (cowPagesPerWrite in fork-memory.ts: 2 among the keys' dict entries and objects + 1.2 at 64-byte values, 1.6 at 1 KiB, 1.7 at 16 KiB,
    * measured against redis-server 7.0.15, docs/model.md "Copy-on-write by pages"). Default 1;
    * raise it for an allocator or workload that copies more (e.g. many fields per write).
    */

@@ -180,12 +180,12 @@ describe('project: (5) write rate bounds copy-on-write', () => {
     expect(p.dataset).toEqual({ bytes: Gi, basis: 'workload' });
     // child = 512Mi / 64Mi/s = 8 s; w = 1Mi/s * 8 s = 8Mi
     expect(p.disk.rewriteWriteBytes).toBe(8388608);
-    // by pages (no value size: 64 B): 8Mi / (64 + 32) B = 87381.33 writes x 3.2 pages = 279620.27
-    // touches of 262144 pages: 262144 x (1 - e^(-279620.27 / 262144)) = 171926.15 pages;
-    // cow = 1.25Mi + ceil(171926.15 x 4096) = 705520230
-    expect(p.memory.cowBytes).toBe(705520230);
+    // by pages (no value size: 64 B): 8Mi / (64 + 32) B = 87381.33 writes; 2 touches each of the
+    // keys' 112348 pages (9586981 keys x 48 B): 88634.29 pages; 1.2 each of the values' 149796:
+    // 75409.71 pages; cow = 1.25Mi + ceil(164043.99 x 4096) = 673234911
+    expect(p.memory.cowBytes).toBe(673234911);
     // 1Gi + 9Mi + cow
-    expect(p.memory.forkPeakBytes).toBe(Gi + 9 * Mi + 705520230);
+    expect(p.memory.forkPeakBytes).toBe(Gi + 9 * Mi + 673234911);
   });
 
   it('projects disk with the bytes written during the rewrite', () => {
@@ -234,11 +234,11 @@ describe('project: (6) Redis 6.x single-file AOF vs 7.x multi-part', () => {
     expect(p7.disk.peakBytes).toBe(1635883418);
     // (1572Mi + 104858) / 0.8 = 1965.1Mi → 1966Mi
     expect(p6.disk.recommendedVolume).toBe('1966Mi');
-    // 6.x: 1033Mi in use + copy-on-write of a 9 s child (9Mi / 96 B x 3.2 = 314572.8 touches:
-    // 183187.74 pages, + 1.25Mi = 751647722) + 2 x 9Mi of diff (the parent's blocks, the child's aof_child_diff)
-    // (7.x: 1033Mi + copy-on-write of the 8 s child, 705520230)
-    expect(p6.memory.forkPeakBytes).toBe(1033 * Mi + 751647722 + 18 * Mi);
-    expect(p7.memory.forkPeakBytes).toBe(1033 * Mi + 705520230);
+    // 6.x: 1033Mi in use + copy-on-write of a 9 s child (9Mi / 96 B = 98304 writes: 92824.67 keys'
+    // pages + 81641.90 values' pages, + 1.25Mi = 715925783) + 2 x 9Mi of diff (the parent's
+    // blocks, the child's aof_child_diff) (7.x: 1033Mi + copy-on-write of the 8 s child, 673234911)
+    expect(p6.memory.forkPeakBytes).toBe(1033 * Mi + 715925783 + 18 * Mi);
+    expect(p7.memory.forkPeakBytes).toBe(1033 * Mi + 673234911);
   });
 
   it('waits for a BGSAVE child as long as the RDB takes, without the rewrite child\'s diff second', () => {
