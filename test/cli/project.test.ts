@@ -13,10 +13,11 @@
  *   recommended = 303.1Mi / 0.8 = 378.9Mi, up to a whole Mi: 379Mi = 397,410,304
  *   timeToFull = (max(b, 1Gi − Dump) − b) / 1MiB/s = (1024 − 101) Mi / 1Mi/s = 923 s
  *   used = Dset + 8Mi + 1Mi = 114,294,784
- *   cow by pages (fork-memory.ts, no value size: 64 B): 1MiB/s x 1 s / (64 + 32) B = 10922.67 writes x 3.2
- *     pages = 34952.53 touches of 25600 pages: 25600 x (1 - e^(-34952.53/25600)) = 19064.43 pages;
- *     cow = 1.25Mi + ceil(19064.43 x 4096) = 79,398,640
- *   forkPeak = used + cow = 193,693,424 (7.x: no rewrite buffer)
+ *   cow by pages (fork-memory.ts, no value size: 64 B): 1MiB/s x 1 s / (64 + 32) B = 10922.67 writes; of the
+ *     25600 pages, ceil(100Mi / (64 + 48)) = 936229 keys' entries and objects take ceil(936229 x 48 / 4096)
+ *     = 10972, the values 14628: 10972 x (1 - e^(-2 x 10922.67/10972)) = 9473.69 pages +
+ *     14628 x (1 - e^(-1.2 x 10922.67/14628)) = 8657.07 pages; cow = 1.25Mi + ceil(18130.76 x 4096) = 75,574,310
+ *   forkPeak = used + cow = 189,869,094 (7.x: no rewrite buffer)
  *   load = B / 100MiB/s + (S + w − B) / 20MiB/s = 1 + 108,108,186 / 20,971,520 = 6.155 s
  */
 import { spawnSync } from 'node:child_process';
@@ -183,7 +184,7 @@ describe('redis-lint project --format json', () => {
       recommendedVolumeBytes: 397410304,
       timeToFullSeconds: 923,
     });
-    expect(d.memory).toMatchObject({ limitBytes: 536870912, maxmemoryBytes: 209715200, forkPeakBytes: 193693424 });
+    expect(d.memory).toMatchObject({ limitBytes: 536870912, maxmemoryBytes: 209715200, forkPeakBytes: 189869094 });
     expect(d.loadSeconds).toBeCloseTo(6.155, 6);
     expect(d.assumptions).toContain('dataset taken from the workload: 100Mi');
     expect(d.workload).toEqual({
