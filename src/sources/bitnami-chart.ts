@@ -56,7 +56,8 @@ export const OLDEST_KNOWN_MAJOR = oldestMajor();
 export function parseChartVersion(spec: string | number | undefined): ChartVersion | undefined {
   if (spec === undefined) return undefined;
   if (typeof spec === 'number') {
-    if (!Number.isFinite(spec) || spec < 0) return undefined;
+    // semver (and a real chart) has no version part above 2^53 - 1: such a number is no version
+    if (!Number.isFinite(spec) || spec < 0 || !Number.isSafeInteger(Math.floor(spec))) return undefined;
     return { major: Math.floor(spec), minor: 0, patch: 0, exact: false };
   }
   let best: ChartVersion | undefined;
@@ -78,6 +79,7 @@ export function parseChartVersion(spec: string | number | undefined): ChartVersi
         patch: patchWild ? 0 : Number(m[4]),
         exact: !patchWild,
       };
+      if (!Number.isSafeInteger(v.major) || !Number.isSafeInteger(v.minor) || !Number.isSafeInteger(v.patch)) continue;
       if (!best || compare(v, best) < 0) best = v;
     }
   }
