@@ -372,24 +372,12 @@ export interface LiveMeasurements {
   notes: string[];
 }
 
-function maxOf(samples: readonly InfoSample[], field: string): number | null {
+/** Largest value of an INFO field (or of a number derived from a sample's INFO) over the samples; null when none has it. */
+function maxOf(samples: readonly InfoSample[], field: string | ((info: ParsedInfo) => number | null)): number | null {
   let best: number | null = null;
   for (const s of samples) {
-    const v = infoNumber(s.info, field);
+    const v = typeof field === 'string' ? infoNumber(s.info, field) : field(s.info);
     if (v !== null && (best === null || v > best)) best = v;
-  }
-  return best;
-}
-
-/** Largest `used_memory − used_memory_startup` of the samples; null when no sample has both. */
-function dataMemoryOf(samples: readonly InfoSample[]): number | null {
-  let best: number | null = null;
-  for (const s of samples) {
-    const used = infoNumber(s.info, 'used_memory');
-    const startup = infoNumber(s.info, 'used_memory_startup');
-    if (used === null || startup === null) continue;
-    const v = Math.max(0, used - startup);
-    if (best === null || v > best) best = v;
   }
   return best;
 }
@@ -445,7 +433,13 @@ export function deriveMeasurements(samples: readonly InfoSample[], options: { us
   const aofEnabled = infoNumber(last, 'aof_enabled') === 1;
   const baseSize = aofEnabled ? infoNumber(last, 'aof_base_size') : null;
   const valuesBytes = maxOf(samples, 'used_memory_dataset');
-  const datasetBytes = dataMemoryOf(samples) ?? valuesBytes;
+  // the data with its per-key overhead: used_memory − used_memory_startup
+  const dataMemory = (info: ParsedInfo) => {
+    const used = infoNumber(info, 'used_memory');
+    const startup = infoNumber(info, 'used_memory_startup');
+    return used === null || startup === null ? null : Math.max(0, used - startup);
+  };
+  const datasetBytes = maxOf(samples, dataMemory) ?? valuesBytes;
 
   let rdb: LiveMeasurements['rdb'];
   if (!aofEnabled) {
