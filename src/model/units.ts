@@ -122,9 +122,17 @@ export function parseSize(input: string | number): number {
  * @returns bytes (>= 1), or undefined when the input is not a size or is under one byte
  */
 export function positiveSize(input: string | number): number | undefined {
+  const bytes = unlessUnitError(() => parseSize(input));
+  return bytes !== undefined && bytes >= 1 ? bytes : undefined;
+}
+
+/**
+ * The result of a unit parse, or undefined when it throws a {@link UnitError} (input that is not
+ * a quantity or size); any other error is rethrown.
+ */
+export function unlessUnitError<T>(parse: () => T): T | undefined {
   try {
-    const bytes = parseSize(input);
-    return bytes >= 1 ? bytes : undefined;
+    return parse();
   } catch (e) {
     if (e instanceof UnitError) return undefined;
     throw e;

@@ -1,7 +1,7 @@
 import type { LoadedDocument } from '../load/documents.js';
 import { YamlVNode, asNumber, asString, type VNode } from '../load/vnode.js';
 import { InputError, type ConfigDirective, type ObjectRef, type Origin, type ProbeTiming, type RedisDeployment, type Setting, type SourcePosition, type WorkloadInput } from '../types.js';
-import { UnitError, parseQuantity, parseSize } from '../model/units.js';
+import { UnitError, parseQuantity, parseSize, unlessUnitError } from '../model/units.js';
 
 /** A finding a source adapter reports about its input (misplaced keys, unresolved values); severity comes from the policy. */
 export interface SourceFinding {
@@ -144,13 +144,8 @@ export function settingOf<T>(node: VNode, parse: (v: unknown) => T | undefined, 
 export function quantityValue(v: unknown): number | undefined {
   const s = typeof v === 'number' ? v : asString(v);
   if (s === undefined) return undefined;
-  try {
-    const n = parseQuantity(s);
-    return n >= 0 ? n : undefined;
-  } catch (e) {
-    if (e instanceof UnitError) return undefined;
-    throw e;
-  }
+  const n = unlessUnitError(() => parseQuantity(s));
+  return n !== undefined && n >= 0 ? n : undefined;
 }
 
 /**
